@@ -1,0 +1,199 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PropsValidator } from './prop-validation';
+import { restrictedContainerSecurityContext } from './security';
+
+/** An HTTPS endpoint a probe can check: a {@link SecureNginxApp} or an `ExposedEndpoint` with TLS. */
+export interface HttpsTarget {
+  /** Namespace of the target Service. */
+  readonly namespace: string;
+  /** The Service's DNS names, shortest first (`NAME`, `NAME.NS`, `NAME.NS.svc`, ...). */
+  readonly serviceDnsNames: string[];
+  /** Service port that speaks HTTPS. */
+  readonly httpsPort: number;
+  /** Secret whose `tls.crt` is the CA to trust (for a self-signed certificate, the certificate itself). */
+  readonly secret: kplus.ISecret;
+}
+
+/** What the probe runs. */
+export enum CurlProbeMode {
+  /** The docs' client: an idle Deployment to `kubectl exec ... curl` from. */
+  CLIENT = 'client',
+  /** A Job that runs the check once and fails unless it passes (like `helm test`). */
+  JOB = 'job',
+}
+
+/**
+ * curlimages/curl runs as this uid (`curl_user`); pinned so the pod passes `runAsNonRoot`.
+ * A tag, not `latest`, so pods do not change under users.
+ */
+export const DEFAULT_CURL_IMAGE = 'curlimages/curl:8.10.1';
+export const CURL_IMAGE_UID = 100;
+
+/** Props of {@link CurlProbe}. */
+export interface CurlProbeProps {
+  /** The endpoint to check; its names, port and CA Secret are taken from it. */
+  readonly target: HttpsTarget;
+  /**
+   * Idle client Deployment, or a Job that runs the check.
+   * @default CurlProbeMode.CLIENT
+   */
+  readonly mode?: CurlProbeMode;
+  /**
+   * Name of the Deployment or Job, and the value of its `app` label.
+   * @default 'curl-deployment' for CLIENT (as in the docs), 'curl-check' for JOB
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the probe.
+   * @default the target's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Pod labels; NetworkPolicies admit the probe by these.
+   * @default { app: 'curlpod' } for CLIENT (as in the docs), { app: name } for JOB
+   */
+  readonly podLabels?: Record<string, string>;
+  /**
+   * curl image.
+   * @default DEFAULT_CURL_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * uid the image runs as.
+   * @default CURL_IMAGE_UID (100)
+   */
+  readonly runAsUser?: number;
+  /**
+   * Where the target's certificate is mounted; curl gets `--cacert <mountPath>/tls.crt`.
+   * @default '/etc/nginx/ssl' (as in the docs)
+   */
+  readonly caMountPath?: string;
+  /**
+   * URL path requested.
+   * @default '/'
+   */
+  readonly path?: string;
+  /**
+   * How many times curl retries (with exponential backoff) while the server starts (JOB only).
+   * @default 10
+   */
+  readonly retries?: number;
+  /**
+   * Upper bound on the whole check, retries included (JOB only).
+   * @default Duration.minutes(3)
+   */
+  readonly timeout?: Duration;
+}
+
+/** Options of {@link curlCheckCommand}. */
+export interface CurlCheckCommandOptions {
+  readonly url: string;
+  readonly caFile: string;
+  readonly retries: number;
+  readonly maxTimeSeconds: number;
+}
+
+/**
+ * The argv that proves the chain: verify the server against `caFile` for the URL's host name,
+ * retry with curl's exponential backoff while the server starts, fail on HTTP errors.
+ */
+export function curlCheckCommand(options: CurlCheckCommandOptions): string[] {
+  return [
+    'curl', '--fail', '--silent', '--show-error',
+    '--retry', String(options.retries), '--retry-all-errors', '--retry-max-time', String(options.maxTimeSeconds),
+    '--connect-timeout', '5',
+    '--cacert', options.caFile,
+    '--output', '/dev/null', '--write-out', '%{http_code} %{url_effective}\\n',
+    options.url,
+  ];
+}
+
+/** The URL of `target` as seen from `namespace`: the short name works only inside its own namespace. */
+export function targetUrl(target: HttpsTarget, fromNamespace: string, path: string): string {
+  const [shortName, , svcName] = target.serviceDnsNames;
+  const host = fromNamespace === target.namespace ? shortName : svcName;
+  const port = target.httpsPort === 443 ? '' : `:${target.httpsPort}`;
+  return `https://${host}${port}${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+/**
+ * A curl client of an HTTPS endpoint, trusting only the endpoint's own certificate. Only `tls.crt`
+ * is mounted: the client has no use for the private key.
+ */
+export class CurlProbe extends Construct {
+  public readonly mode: CurlProbeMode;
+  /** The Deployment (CLIENT) or Job (JOB). */
+  public readonly workload: kplus.Deployment | kplus.Job;
+  public readonly podLabels: Record<string, string>;
+  /** The URL the probe checks. */
+  public readonly url: string;
+  /** The full check command; the Job runs exactly this, and it is what to `kubectl exec` in the client. */
+  public readonly command: string[];
+
+  constructor(scope: Construct, id: string, props: CurlProbeProps) {
+    super(scope, id);
+    this.mode = props.mode ?? CurlProbeMode.CLIENT;
+    const isJob = this.mode === CurlProbeMode.JOB;
+    const name = props.name ?? (isJob ? 'curl-check' : 'curl-deployment');
+    const namespace = props.namespace ?? props.target.namespace;
+    const caMountPath = props.caMountPath ?? '/etc/nginx/ssl';
+    const retries = props.retries ?? 10;
+    const timeout = props.timeout ?? Duration.minutes(3);
+    const runAsUser = props.runAsUser ?? CURL_IMAGE_UID;
+    this.podLabels = props.podLabels ?? (isJob ? { app: name } : { app: 'curlpod' });
+
+    const check = new PropsValidator(this, 'CurlProbe');
+    check.dnsSubdomain('name', name);
+    check.dnsLabel('namespace', namespace);
+    check.check(caMountPath.startsWith('/'), 'caMountPath', `"${caMountPath}" is not absolute: use a path starting with '/'`);
+    check.integerAtLeast('retries', retries, 0);
+    check.check(timeout.toSeconds() >= 1, 'timeout', 'must be at least one second');
+    check.integerAtLeast('runAsUser', runAsUser, 1);
+    check.check(props.target.serviceDnsNames.length >= 3, 'target.serviceDnsNames',
+      'needs the Service\'s DNS names (NAME, NAME.NS, NAME.NS.svc, ...): pass a SecureNginxApp or ExposedEndpoint');
+    check.throwIfInvalid();
+
+    this.url = targetUrl(props.target, namespace, props.path ?? '/');
+    this.command = curlCheckCommand({
+      url: this.url,
+      caFile: `${caMountPath}/tls.crt`,
+      retries,
+      maxTimeSeconds: timeout.toSeconds(),
+    });
+
+    const workloadProps: kplus.WorkloadProps = {
+      metadata: { name, namespace, labels: this.podLabels },
+      select: false,
+      securityContext: { ensureNonRoot: true, user: runAsUser, group: runAsUser },
+      automountServiceAccountToken: false,
+    };
+    this.workload = isJob
+      ? new kplus.Job(this, 'Job', {
+        ...workloadProps,
+        backoffLimit: 1,
+        activeDeadline: Duration.seconds(timeout.toSeconds() * 2),
+      })
+      : new kplus.Deployment(this, 'Deployment', { ...workloadProps, replicas: 1 });
+    this.workload.select(kplus.LabelSelector.of({ labels: this.podLabels }));
+    Object.entries(this.podLabels).forEach(([key, value]) => this.workload.podMetadata.addLabel(key, value));
+
+    const curl = this.workload.addContainer({
+      name: 'curlpod',
+      image: props.image ?? DEFAULT_CURL_IMAGE,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      // The client idles (and stops at once on SIGTERM) until someone runs the check in it.
+      command: isJob ? this.command : ['sh', '-c', 'trap "exit 0" TERM INT; while true; do sleep 1; done'],
+      securityContext: restrictedContainerSecurityContext(runAsUser),
+      resources: {
+        cpu: { request: kplus.Cpu.millis(10) },
+        memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
+      },
+    });
+    curl.mount(caMountPath, kplus.Volume.fromSecret(this, 'CaVolume', props.target.secret, {
+      name: 'secret-volume',
+      items: { 'tls.crt': { path: 'tls.crt' } },
+    }), { readOnly: true });
+  }
+}

@@ -1,0 +1,35 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CurlProbe, CurlProbeMode } from './curl-probe';
+import { SecureNginxApp } from './secure-nginx-app';
+
+/** Props of {@link TutorialChart}. */
+export interface TutorialChartProps extends ChartProps {
+  /**
+   * Where generated certificates are kept between synths.
+   * @default see SecureNginxAppProps.certificateStoreDir
+   */
+  readonly certificateStoreDir?: string;
+}
+
+/**
+ * The final state of the Kubernetes tutorial "Connecting Applications with Services": the secure
+ * nginx behind a NodePort Service, the curl client pod, and a Job that runs the tutorial's check.
+ */
+export class TutorialChart extends Chart {
+  public readonly nginx: SecureNginxApp;
+  public readonly curlClient: CurlProbe;
+  public readonly curlCheck: CurlProbe;
+
+  constructor(scope: Construct, id: string, props: TutorialChartProps = {}) {
+    super(scope, id, props);
+    this.nginx = new SecureNginxApp(this, 'SecureNginx', {
+      name: 'my-nginx',
+      secretName: 'nginxsecret',
+      configMapName: 'nginxconfigmap',
+      certificateStoreDir: props.certificateStoreDir,
+    });
+    this.curlClient = new CurlProbe(this, 'CurlClient', { target: this.nginx, mode: CurlProbeMode.CLIENT });
+    this.curlCheck = new CurlProbe(this, 'CurlCheck', { target: this.nginx, mode: CurlProbeMode.JOB });
+  }
+}
