@@ -105,7 +105,7 @@ export function keyMatchesCertificate(pair: CertificateKeyPair): boolean {
  * 16 random bytes with the top bit cleared: DER integers are signed, so a leading byte >= 0x80
  * would be a negative serial, which RFC 5280 forbids and strict clients reject.
  */
-function positiveSerialNumberHex(): string {
+export function positiveSerialNumberHex(): string {
   const bytes = randomBytes(16);
   bytes[0] = bytes[0] & 0x7f || 0x01; // non-zero keeps the encoding minimal
   return bytes.toString('hex');

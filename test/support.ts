@@ -1,0 +1,33 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+
+/** A fresh temporary directory, removed by the OS's tmp cleaning; tests never share one. */
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
+
+/** Builds constructs in a fresh chart and returns the synthesized objects. */
+export function synthObjects(build: (chart: Chart) => void): any[] {
+  const chart = Testing.chart();
+  build(chart);
+  return Testing.synth(chart);
+}
+
+/** The one object of `kind` named `name`; fails the test if there is not exactly one. */
+export function findObject(objects: any[], kind: string, name: string): any {
+  const found = objects.filter((o) => o.kind === kind && o.metadata?.name === name);
+  if (found.length !== 1) throw new Error(`expected one ${kind} ${name}, found ${found.length}`);
+  return found[0];
+}
+
+/** Runs openssl with the arguments; returns stdout, or throws with its stderr. */
+export function openssl(args: string[], input?: string): string {
+  return execFileSync('openssl', args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+export function decodeBase64(value: string): string {
+  return Buffer.from(value, 'base64').toString('utf8');
+}

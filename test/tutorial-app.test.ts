@@ -1,0 +1,101 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { readCertificateFacts } from '../lib/certificate';
+import { writeDirectoryAtomically } from '../lib/synth-output';
+import { decodeBase64, tempDir } from './support';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Runs the app exactly as `npm run synth` and `cdk8s synth` do, into `outdir`. */
+function synthMain(outdir: string, certStore: string): void {
+  execFileSync(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, CDK8S_OUTDIR: outdir, CDK8S_CERT_STORE: certStore },
+    stdio: 'pipe',
+  });
+}
+
+function readTree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const file = path.join(entry.parentPath ?? (entry as any).path, entry.name);
+      files[path.relative(dir, file)] = fs.readFileSync(file, 'utf8');
+    }
+  }
+  return files;
+}
+
+function objectsIn(files: Record<string, string>): any[] {
+  return Object.entries(files)
+    .filter(([name]) => name.endsWith('.yaml'))
+    .flatMap(([, text]) => parseAllDocuments(text).map((doc) => doc.toJS()));
+}
+
+/** Key material differs per machine; the snapshot pins everything else. */
+function redactSecrets(objects: any[]): any[] {
+  return objects.map((o) => (o.kind !== 'Secret' ? o : {
+    ...o, data: Object.fromEntries(Object.keys(o.data).map((key) => [key, '<redacted>'])),
+  })).map((o) => JSON.parse(JSON.stringify(o).replace(/"checksum\/tls-and-config":"[0-9a-f]{64}"/g, '"checksum/tls-and-config":"<sha256>"')));
+}
+
+describe('the synthesized tutorial', () => {
+  const store = tempDir('tutorial-store');
+  const first = tempDir('tutorial-out');
+  const second = tempDir('tutorial-out');
+  synthMain(first, store);
+  synthMain(second, store);
+  const files = readTree(first);
+  const objects = objectsIn(files);
+
+  test('re-synthesizing gives byte-identical output', () => {
+    expect(readTree(second)).toEqual(files);
+  });
+
+  test('kubectl apply -f dist/ finds every object at the top level, none twice', () => {
+    expect(Object.keys(files).filter((f) => f.endsWith('.yaml') && f.includes(path.sep))).toEqual([]);
+    const ids = objects.map((o) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace}/${o.metadata.name}`);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  test('holds the tutorial final state: secure nginx, its Service, the curl client and check', () => {
+    const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(kinds).toEqual(expect.arrayContaining([
+      'Secret/nginxsecret', 'ConfigMap/nginxconfigmap', 'Deployment/my-nginx', 'Service/my-nginx',
+      'Deployment/curl-deployment', 'Job/curl-check',
+    ]));
+  });
+
+  test('the certificate in the Secret covers every DNS name of the Service', () => {
+    const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'nginxsecret');
+    const facts = readCertificateFacts(decodeBase64(secret.data['tls.crt']));
+    expect(facts.dnsNames).toEqual(['my-nginx', 'my-nginx.default', 'my-nginx.default.svc', 'my-nginx.default.svc.cluster.local']);
+  });
+
+  test('matches the snapshot (key material redacted)', () => {
+    expect(redactSecrets(objects)).toMatchSnapshot();
+  });
+});
+
+describe('writeDirectoryAtomically', () => {
+  test('a failing synth leaves the previous output untouched and no staging directories behind', () => {
+    const parent = tempDir('atomic');
+    const outdir = path.join(parent, 'dist');
+    writeDirectoryAtomically(outdir, (staging) => fs.writeFileSync(path.join(staging, 'a.k8s.yaml'), 'old'));
+    expect(() => writeDirectoryAtomically(outdir, (staging) => {
+      fs.writeFileSync(path.join(staging, 'a.k8s.yaml'), 'half');
+      throw new Error('bad props');
+    })).toThrow('bad props');
+    expect(fs.readdirSync(parent)).toEqual(['dist']);
+    expect(fs.readFileSync(path.join(outdir, 'a.k8s.yaml'), 'utf8')).toBe('old');
+  });
+
+  test('a successful synth replaces the whole directory', () => {
+    const outdir = path.join(tempDir('atomic'), 'dist');
+    writeDirectoryAtomically(outdir, (staging) => fs.writeFileSync(path.join(staging, 'old.k8s.yaml'), 'x'));
+    writeDirectoryAtomically(outdir, (staging) => fs.writeFileSync(path.join(staging, 'new.k8s.yaml'), 'y'));
+    expect(fs.readdirSync(outdir)).toEqual(['new.k8s.yaml']);
+  });
+});
