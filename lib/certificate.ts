@@ -1,5 +1,5 @@
-import { randomBytes } from 'crypto';
-import * as forge from 'node-forge';
+import { X509Certificate, createPrivateKey, randomBytes } from 'crypto';
+import type * as Forge from 'node-forge';
 
 /** What a self-signed serving certificate must say. */
 export interface CertificateRequest {
@@ -31,7 +31,6 @@ export interface CertificateFacts {
   readonly notBefore: Date;
   readonly notAfter: Date;
   readonly serialNumberHex: string;
-  readonly signatureAlgorithm: string;
 }
 
 /** Backdating absorbs clock skew between the synth machine and the cluster's clients. */
@@ -45,6 +44,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * given), which takes milliseconds instead of seconds for pure-JS generation.
  */
 export function createSelfSignedCertificate(request: CertificateRequest, now: Date = new Date()): CertificateKeyPair {
+  // Loaded here, not at import: most synths reuse a stored certificate and never need it.
+  const forge: typeof Forge = require('node-forge');
   const keys = forge.pki.rsa.generateKeyPair({ bits: request.keySize, e: 0x10001 });
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
@@ -77,28 +78,24 @@ export function createSelfSignedCertificate(request: CertificateRequest, now: Da
   };
 }
 
-/** Reads back the facts of a PEM certificate (for reuse decisions and for tests). */
+/** Reads back the facts of a PEM certificate (Node's own X.509 parser: fast, and independent of the writer). */
 export function readCertificateFacts(certificatePem: string): CertificateFacts {
-  const cert = forge.pki.certificateFromPem(certificatePem);
-  const altNames = (cert.getExtension('subjectAltName') as { altNames?: { type: number; value: string }[] } | null)?.altNames ?? [];
+  const cert = new X509Certificate(certificatePem);
+  const subject = new Map(cert.subject.split('\n').map((line) => line.split('=', 2) as [string, string]));
   return {
-    commonName: cert.subject.getField('CN')?.value,
-    organization: cert.subject.getField('O')?.value,
-    dnsNames: altNames.filter((n) => n.type === 2).map((n) => n.value),
-    keySize: (cert.publicKey as forge.pki.rsa.PublicKey).n.bitLength(),
-    notBefore: cert.validity.notBefore,
-    notAfter: cert.validity.notAfter,
-    serialNumberHex: cert.serialNumber,
-    signatureAlgorithm: forge.pki.oids[cert.signatureOid] ?? cert.signatureOid,
+    commonName: subject.get('CN'),
+    organization: subject.get('O'),
+    dnsNames: (cert.subjectAltName ?? '').split(', ').filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4)),
+    keySize: cert.publicKey.asymmetricKeyDetails?.modulusLength ?? 0,
+    notBefore: new Date(cert.validFrom),
+    notAfter: new Date(cert.validTo),
+    serialNumberHex: cert.serialNumber.toLowerCase(),
   };
 }
 
 /** True when the key in `privateKeyPem` belongs to the certificate. */
 export function keyMatchesCertificate(pair: CertificateKeyPair): boolean {
-  const cert = forge.pki.certificateFromPem(pair.certificatePem);
-  const key = forge.pki.privateKeyFromPem(pair.privateKeyPem);
-  const publicKey = cert.publicKey as forge.pki.rsa.PublicKey;
-  return publicKey.n.equals(key.n) && publicKey.e.equals(key.e);
+  return new X509Certificate(pair.certificatePem).checkPrivateKey(createPrivateKey(pair.privateKeyPem));
 }
 
 /**

@@ -10,7 +10,7 @@ const ROOT = path.resolve(__dirname, '..');
 
 /** Runs the app exactly as `npm run synth` and `cdk8s synth` do, into `outdir`. */
 function synthMain(outdir: string, certStore: string): void {
-  execFileSync(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
+  execFileSync(process.execPath, ['scripts/synth.js'], {
     cwd: ROOT,
     env: { ...process.env, CDK8S_OUTDIR: outdir, CDK8S_CERT_STORE: certStore },
     stdio: 'pipe',
