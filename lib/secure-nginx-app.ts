@@ -4,6 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { defaultCertificateStoreDir, obtainCertificate, rotationRequested } from './certificate-store';
+import { EndpointBackend, ExposedEndpoint } from './exposed-endpoint';
 import { renderNginxServerConfig } from './nginx-config';
 import { PropsValidator } from './prop-validation';
 import { restrictedContainerSecurityContext } from './security';
@@ -145,7 +146,11 @@ export class SecureNginxApp extends Construct {
   public readonly serviceDnsNames: string[];
   /** Pod labels the Service selects. */
   public readonly podLabels: Record<string, string>;
-  public readonly service: kplus.Service;
+  /** The pods, their ports and their TLS, for exposing them further (another Service, an Ingress). */
+  public readonly backend: EndpointBackend;
+  /** The Service with its access map; add an Ingress or a NetworkPolicy through it. */
+  public readonly endpoint: ExposedEndpoint;
+  public readonly service: k8s.KubeService;
   public readonly deployment: kplus.Deployment;
   public readonly configMap: kplus.ConfigMap;
   /** The TLS Secret, as a reference other cdk8s-plus constructs can mount. */
@@ -220,7 +225,8 @@ export class SecureNginxApp extends Construct {
       keySize,
     }, {
       directory: props.certificateStoreDir ?? defaultCertificateStoreDir(),
-      entryName: `${this.namespace}.${secretName}`,
+      // Keyed by construct path: the same Secret may be synthesized with other names in another app.
+      entryName: this.node.path.replace(/[^A-Za-z0-9.-]+/g, '.'),
       rotate: props.rotateCertificate ?? rotationRequested(),
     });
     this.certificatePem = tls.certificatePem;
@@ -284,16 +290,23 @@ export class SecureNginxApp extends Construct {
     // The unprivileged image keeps its pid file and temp files in /tmp; the root filesystem is read-only.
     nginx.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp'));
 
-    this.service = new kplus.Service(this, 'Service', {
-      metadata: metadata(this.name),
+    this.backend = {
+      podLabels: this.podLabels,
+      containerPorts: nginx.ports.map((p) => ({ name: p.name, number: p.number })),
+      tls: { secret: this.secret, certificatePem: tls.certificatePem },
+    };
+    this.endpoint = new ExposedEndpoint(this, 'Endpoint', {
+      name: this.name,
+      namespace: this.namespace,
       type: serviceType,
+      backend: this.backend,
+      clusterDomain: props.clusterDomain,
       ports: [
-        { name: 'http', port: this.httpPort, targetPort: containerHttpPort, nodePort: props.httpNodePort },
-        { name: 'https', port: this.httpsPort, targetPort: containerHttpsPort, nodePort: props.httpsNodePort },
+        { name: 'http', port: this.httpPort, targetPort: 'http', nodePort: props.httpNodePort, tls: false },
+        { name: 'https', port: this.httpsPort, targetPort: 'https', nodePort: props.httpsNodePort, tls: true },
       ],
     });
-    // Select by the tutorial's `run` label, which users can rely on, rather than cdk8s-plus's address label.
-    Object.entries(this.podLabels).forEach(([key, value]) => this.service.selectLabel(key, value));
+    this.service = this.endpoint.service;
   }
 
   /** The CA file path to pass to `curl --cacert` in a pod that mounts {@link secret} at `mountPath`. */

@@ -1,5 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { App } from 'cdk8s';
+import { renderAccessMarkdown } from './endpoint-access';
+import { ExposedEndpoint } from './exposed-endpoint';
+
+/** The access map written beside the manifests (not a manifest: kubectl skips it). */
+export const ACCESS_MAP_FILE = 'ACCESS.md';
 
 /**
  * Runs `write(stagingDir)` and only when it returns moves the result to `outdir`, replacing what
@@ -21,4 +27,11 @@ export function writeDirectoryAtomically(outdir: string, write: (stagingDir: str
     fs.rmSync(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Synthesizes `app` and writes the access map of every {@link ExposedEndpoint} in it to its outdir. */
+export function synthesizeWithAccessMap(app: App, title: string): void {
+  app.synth();
+  const endpoints = app.node.findAll().filter((c): c is ExposedEndpoint => c instanceof ExposedEndpoint);
+  fs.writeFileSync(path.join(app.outdir, ACCESS_MAP_FILE), renderAccessMarkdown(title, endpoints.map((e) => e.access)));
 }

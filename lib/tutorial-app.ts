@@ -1,6 +1,8 @@
+import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
-import { writeDirectoryAtomically } from './synth-output';
+import { synthesizeWithAccessMap, writeDirectoryAtomically } from './synth-output';
 import { TutorialChart } from './tutorial-chart';
+import { buildStep, TUTORIAL_STEPS } from './tutorial-steps';
 
 /** Options of {@link synthesizeTutorial}. */
 export interface SynthesizeTutorialOptions {
@@ -13,11 +15,22 @@ export interface SynthesizeTutorialOptions {
   readonly certificateStoreDir?: string;
 }
 
-/** Synthesizes the tutorial into `outdir`: `kubectl apply -f <outdir>/` brings it all up. */
+/**
+ * Synthesizes the tutorial into `outdir`: the final state at the top level (`kubectl apply -f
+ * <outdir>/` brings it all up), each other step in `steps/<NN-name>/`, and an ACCESS.md in each.
+ */
 export function synthesizeTutorial(options: SynthesizeTutorialOptions): void {
+  const { certificateStoreDir } = options;
   writeDirectoryAtomically(options.outdir, (staging) => {
     const app = new App({ outdir: staging, yamlOutputType: YamlOutputType.FILE_PER_CHART });
-    new TutorialChart(app, 'tutorial', { certificateStoreDir: options.certificateStoreDir });
-    app.synth();
+    new TutorialChart(app, 'tutorial', { certificateStoreDir });
+    const steps = TUTORIAL_STEPS.map((step) => {
+      const stepApp = new App({ outdir: path.join(staging, 'steps', step.id), yamlOutputType: YamlOutputType.FILE_PER_CHART });
+      buildStep(stepApp, step, certificateStoreDir);
+      return { stepApp, step };
+    });
+    // Every construct is built (and validated) before anything is written.
+    synthesizeWithAccessMap(app, 'How to reach the tutorial app');
+    for (const { stepApp, step } of steps) synthesizeWithAccessMap(stepApp, `Step ${step.id}: ${step.title}`);
   });
 }

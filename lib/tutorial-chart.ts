@@ -14,7 +14,8 @@ export interface TutorialChartProps extends ChartProps {
 
 /**
  * The final state of the Kubernetes tutorial "Connecting Applications with Services": the secure
- * nginx behind a NodePort Service, the curl client pod, and a Job that runs the tutorial's check.
+ * nginx behind a NodePort Service, the curl client pod, a Job that runs the tutorial's check, and
+ * a NetworkPolicy that lets only those two reach nginx.
  */
 export class TutorialChart extends Chart {
   public readonly nginx: SecureNginxApp;
@@ -31,5 +32,6 @@ export class TutorialChart extends Chart {
     });
     this.curlClient = new CurlProbe(this, 'CurlClient', { target: this.nginx, mode: CurlProbeMode.CLIENT });
     this.curlCheck = new CurlProbe(this, 'CurlCheck', { target: this.nginx, mode: CurlProbeMode.JOB });
+    this.nginx.endpoint.allowFrom([{ podLabels: this.curlClient.podLabels }, { podLabels: this.curlCheck.podLabels }], 'my-nginx-allow-curl');
   }
 }

@@ -34,8 +34,8 @@ describe('SecureNginxApp with the tutorial names', () => {
     expect(service.spec.selector).toEqual({ run: 'my-nginx' });
     expect(service.metadata.labels).toEqual({ run: 'my-nginx' });
     expect(service.spec.ports).toEqual([
-      { name: 'http', port: 8080, targetPort: 8080 },
-      { name: 'https', port: 443, targetPort: 8443 },
+      { name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' },
+      { name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' },
     ]);
   });
 
@@ -45,7 +45,7 @@ describe('SecureNginxApp with the tutorial names', () => {
     expect(deployment.spec.template.metadata.labels).toMatchObject(service.spec.selector);
     expect(nginx.ports).toEqual([{ containerPort: 8080, name: 'http' }, { containerPort: 8443, name: 'https' }]);
     const targetPorts = service.spec.ports.map((p: any) => p.targetPort);
-    expect(nginx.ports.map((p: any) => p.containerPort)).toEqual(targetPorts);
+    expect(nginx.ports.map((p: any) => p.name)).toEqual(targetPorts);
     expect(nginx.imagePullPolicy).toBe('IfNotPresent');
     expect(nginx.image).toBe('nginxinc/nginx-unprivileged:1.28-alpine');
   });
@@ -100,7 +100,10 @@ describe('SecureNginxApp with the tutorial names', () => {
   });
 
   test('exposes what other constructs wire to', () => {
-    expect(app.service).toBeInstanceOf(kplus.Service);
+    expect(app.service).toBe(app.endpoint.service);
+    expect(app.service.name).toBe('my-nginx');
+    expect(app.backend.podLabels).toEqual({ run: 'my-nginx' });
+    expect(app.backend.tls?.certificatePem).toBe(app.certificatePem);
     expect(app.deployment).toBeInstanceOf(kplus.Deployment);
     expect(app.configMap).toBeInstanceOf(kplus.ConfigMap);
     expect(app.secret.name).toBe('nginxsecret');

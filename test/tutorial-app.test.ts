@@ -48,34 +48,55 @@ describe('the synthesized tutorial', () => {
   synthMain(first, store);
   synthMain(second, store);
   const files = readTree(first);
-  const objects = objectsIn(files);
+  const topLevelObjects = objectsIn({ 'tutorial.k8s.yaml': files['tutorial.k8s.yaml'] });
 
   test('re-synthesizing gives byte-identical output', () => {
     expect(readTree(second)).toEqual(files);
   });
 
-  test('kubectl apply -f dist/ finds every object at the top level, none twice', () => {
-    expect(Object.keys(files).filter((f) => f.endsWith('.yaml') && f.includes(path.sep))).toEqual([]);
-    const ids = objects.map((o) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace}/${o.metadata.name}`);
+  test('kubectl apply -f dist/ (not recursive) finds the final state, no object twice', () => {
+    const ids = topLevelObjects.map((o) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace}/${o.metadata.name}`);
     expect(new Set(ids).size).toBe(ids.length);
+    expect(Object.keys(files).filter((f) => !f.includes(path.sep))).toEqual(['ACCESS.md', 'tutorial.k8s.yaml']);
+  });
+
+  test('the other steps sit each in its own folder under steps/, with its own access map', () => {
+    expect(Object.keys(files).filter((f) => f.startsWith(`steps${path.sep}`)).sort()).toEqual([
+      'steps/01-clusterip/01-clusterip.k8s.yaml', 'steps/01-clusterip/ACCESS.md',
+      'steps/02-loadbalancer/02-loadbalancer.k8s.yaml', 'steps/02-loadbalancer/ACCESS.md',
+      'steps/03-ingress/03-ingress.k8s.yaml', 'steps/03-ingress/ACCESS.md',
+      'steps/04-externalname/04-externalname.k8s.yaml', 'steps/04-externalname/ACCESS.md',
+    ]);
+    const kindsOf = (step: string) => objectsIn({ [step]: files[step] }).map((o) => `${o.kind}/${o.metadata.name}:${o.spec?.type ?? ''}`);
+    expect(kindsOf('steps/01-clusterip/01-clusterip.k8s.yaml')).toContain('Service/my-nginx:ClusterIP');
+    expect(kindsOf('steps/02-loadbalancer/02-loadbalancer.k8s.yaml')).toContain('Service/my-nginx:LoadBalancer');
+    expect(kindsOf('steps/03-ingress/03-ingress.k8s.yaml')).toContain('Ingress/my-nginx:');
+    expect(kindsOf('steps/04-externalname/04-externalname.k8s.yaml')).toEqual(['Service/my-service:ExternalName']);
+  });
+
+  test('the access map documents the final state', () => {
+    const access = files['ACCESS.md'];
+    expect(access).toContain('`curl https://my-nginx/ --cacert /etc/nginx/ssl/tls.crt`');
+    expect(access).toContain('MY_NGINX_SERVICE_HOST=<cluster-ip>');
+    expect(access).toContain('/api/v1/namespaces/default/services/https:my-nginx:https/proxy/');
   });
 
   test('holds the tutorial final state: secure nginx, its Service, the curl client and check', () => {
-    const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`);
-    expect(kinds).toEqual(expect.arrayContaining([
-      'Secret/nginxsecret', 'ConfigMap/nginxconfigmap', 'Deployment/my-nginx', 'Service/my-nginx',
-      'Deployment/curl-deployment', 'Job/curl-check',
-    ]));
+    const kinds = topLevelObjects.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(kinds.sort()).toEqual([
+      'ConfigMap/nginxconfigmap', 'Deployment/curl-deployment', 'Deployment/my-nginx', 'Job/curl-check',
+      'NetworkPolicy/my-nginx-allow-curl', 'Secret/nginxsecret', 'Service/my-nginx',
+    ]);
   });
 
   test('the certificate in the Secret covers every DNS name of the Service', () => {
-    const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'nginxsecret');
+    const secret = topLevelObjects.find((o) => o.kind === 'Secret' && o.metadata.name === 'nginxsecret');
     const facts = readCertificateFacts(decodeBase64(secret.data['tls.crt']));
     expect(facts.dnsNames).toEqual(['my-nginx', 'my-nginx.default', 'my-nginx.default.svc', 'my-nginx.default.svc.cluster.local']);
   });
 
   test('matches the snapshot (key material redacted)', () => {
-    expect(redactSecrets(objects)).toMatchSnapshot();
+    expect(redactSecrets(topLevelObjects)).toMatchSnapshot();
   });
 });
 

@@ -1,0 +1,413 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { readCertificateFacts } from './certificate';
+import type { HttpsTarget } from './curl-probe';
+import { describeEndpointAccess, EndpointAccess } from './endpoint-access';
+import { isDnsSubdomain, PropsValidator } from './prop-validation';
+import { DEFAULT_CLUSTER_DOMAIN, serviceDnsNames } from './service-access';
+
+/** A container port the backend's pods declare. */
+export interface BackendContainerPort {
+  readonly name?: string;
+  readonly number: number;
+}
+
+/** The TLS a backend serves: its Secret and certificate (to check names and to trust it). */
+export interface EndpointTls {
+  /** `kubernetes.io/tls` Secret holding `tls.crt` and `tls.key`. */
+  readonly secret: kplus.ISecret;
+  /** The certificate in the Secret, PEM. */
+  readonly certificatePem: string;
+}
+
+/** The pods an endpoint routes to. A {@link SecureNginxApp}'s `backend`, or {@link ExposedEndpoint.backendOf}. */
+export interface EndpointBackend {
+  /** Labels every backend pod carries; the Service selects exactly these. */
+  readonly podLabels: Record<string, string>;
+  /** Ports the pods declare; named `targetPort`s must be among them. */
+  readonly containerPorts: readonly BackendContainerPort[];
+  /** Set when the pods serve TLS with a certificate the endpoint's names must be in. */
+  readonly tls?: EndpointTls;
+}
+
+/** One Service port. */
+export interface EndpointPort {
+  /**
+   * Port name (IANA_SVC_NAME); required when the Service has several ports.
+   * @default none
+   */
+  readonly name?: string;
+  /** Port clients connect to. */
+  readonly port: number;
+  /**
+   * Container port, by number or by name.
+   * @default the same as `port`
+   */
+  readonly targetPort?: number | string;
+  /**
+   * Fixed node port (NodePort and LoadBalancer only, 30000-32767).
+   * @default the cluster picks one
+   */
+  readonly nodePort?: number;
+  /**
+   * @default 'TCP'
+   */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /**
+   * Whether clients speak TLS to this port (decides `https:` in proxy URLs and `--cacert` in checks).
+   * @default true when the name is `https` or the port is 443
+   */
+  readonly tls?: boolean;
+}
+
+/** Props of {@link ExposedEndpoint}. */
+export interface ExposedEndpointProps {
+  /** Service name (DNS-1035 label); the DNS names and env vars derive from it. */
+  readonly name: string;
+  /**
+   * Namespace of the Service and what comes with it.
+   * @default the chart's namespace, else 'default'
+   */
+  readonly namespace?: string;
+  /**
+   * Service type.
+   * @default kplus.ServiceType.CLUSTER_IP
+   */
+  readonly type?: kplus.ServiceType;
+  /**
+   * The pods to route to. Required, except for ExternalName.
+   * @default none
+   */
+  readonly backend?: EndpointBackend;
+  /**
+   * Service ports. Not allowed for ExternalName.
+   * @default one port per backend container port, same number, targeting it by name when it has one
+   */
+  readonly ports?: EndpointPort[];
+  /**
+   * For ExternalName: the DNS name the Service's names become a CNAME of.
+   * @default none
+   */
+  readonly externalName?: string;
+  /**
+   * Labels of the Service object.
+   * @default the backend's pod labels (as the docs' `kubectl expose` does)
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Cluster DNS domain.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+}
+
+/** Options of {@link ExposedEndpoint.addIngress}. */
+export interface EndpointIngressOptions {
+  /** Host name the Ingress answers for. */
+  readonly host: string;
+  /**
+   * Path prefix (`pathType: Prefix`).
+   * @default '/'
+   */
+  readonly path?: string;
+  /**
+   * Service port the Ingress forwards to, by name or number.
+   * @default the first port without TLS, else the first port
+   */
+  readonly port?: string | number;
+  /**
+   * IngressClass.
+   * @default the cluster's default class
+   */
+  readonly className?: string;
+  /**
+   * Terminate TLS at the Ingress with this Secret; its certificate must cover `host`.
+   * @default no TLS
+   */
+  readonly tls?: EndpointTls;
+  /**
+   * Ingress name.
+   * @default the Service name
+   */
+  readonly name?: string;
+}
+
+/** Pods allowed in by {@link ExposedEndpoint.allowFrom}; both set means pods with those labels in those namespaces. */
+export interface NetworkPeer {
+  /**
+   * Pod labels.
+   * @default any pod (of the selected namespaces)
+   */
+  readonly podLabels?: Record<string, string>;
+  /**
+   * Namespace labels.
+   * @default the endpoint's own namespace
+   */
+  readonly namespaceLabels?: Record<string, string>;
+}
+
+/**
+ * One way into a set of pods: a Service of any type (or an ExternalName alias), plus, on request,
+ * an Ingress, a NetworkPolicy admitting only named peers, and a debug Service for a single pod.
+ * Everything a client needs to reach it is computed in {@link access}.
+ */
+export class ExposedEndpoint extends Construct {
+  /** Describes a cdk8s-plus workload as a backend: its selector labels and container ports. */
+  public static backendOf(workload: kplus.Workload, tls?: EndpointTls): EndpointBackend {
+    return {
+      podLabels: workload.matchLabels,
+      containerPorts: workload.containers.flatMap((c) => c.ports.map((p) => ({ name: p.name, number: p.number }))),
+      tls,
+    };
+  }
+
+  public readonly serviceName: string;
+  public readonly namespace: string;
+  public readonly type: kplus.ServiceType;
+  /** Every DNS name of the Service, shortest first. */
+  public readonly serviceDnsNames: string[];
+  public readonly ports: readonly EndpointPort[];
+  public readonly backend?: EndpointBackend;
+  public readonly service: k8s.KubeService;
+  public ingress?: k8s.KubeIngress;
+  public networkPolicy?: k8s.KubeNetworkPolicy;
+  public debugService?: k8s.KubeService;
+  private readonly externalName?: string;
+  private readonly clusterDomain: string;
+  private ingressOptions?: EndpointIngressOptions;
+  private admittedPeers?: NetworkPeer[];
+
+  constructor(scope: Construct, id: string, props: ExposedEndpointProps) {
+    super(scope, id);
+    this.serviceName = props.name;
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
+    this.type = props.type ?? kplus.ServiceType.CLUSTER_IP;
+    this.backend = props.backend;
+    this.externalName = props.externalName;
+    this.clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+    const isExternalName = this.type === kplus.ServiceType.EXTERNAL_NAME;
+    this.ports = props.ports ?? (props.backend?.containerPorts ?? []).map((p) => ({ name: p.name, port: p.number, targetPort: p.name ?? p.number }));
+
+    const check = new PropsValidator(this, 'ExposedEndpoint');
+    check.serviceName('name', props.name);
+    check.dnsLabel('namespace', this.namespace);
+    check.dnsSubdomain('clusterDomain', props.clusterDomain);
+    if (isExternalName) {
+      check.check(props.externalName !== undefined && isDnsSubdomain(props.externalName), 'externalName',
+        `${JSON.stringify(props.externalName)} is not a DNS name: an ExternalName Service needs externalName, e.g. 'my.database.example.com'`);
+      check.check((props.ports ?? []).length === 0, 'ports', 'an ExternalName Service is a DNS alias and forwards no ports: remove ports');
+      check.check(props.backend === undefined, 'backend', 'an ExternalName Service selects no pods: remove backend');
+    } else {
+      check.check(props.externalName === undefined, 'externalName', `only allowed with type ExternalName, not ${this.type}`);
+      check.check(props.backend !== undefined, 'backend', 'required: the pods this Service routes to (e.g. a SecureNginxApp\'s backend, or ExposedEndpoint.backendOf(deployment))');
+      check.check(this.ports.length > 0, 'ports', 'a Service needs at least one port: set ports, or give the backend container ports');
+      this.checkPorts(check);
+      this.checkCertificateCoversNames(check);
+    }
+    check.throwIfInvalid();
+
+    this.serviceDnsNames = serviceDnsNames(this.serviceName, this.namespace, this.clusterDomain);
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.serviceName, namespace: this.namespace, labels: props.labels ?? props.backend?.podLabels },
+      spec: isExternalName
+        ? { type: this.type, externalName: props.externalName }
+        : { type: this.type, selector: props.backend!.podLabels, ports: this.ports.map(toServicePort) },
+    });
+  }
+
+  /** Routes `host` + `path` (pathType Prefix) to one of the Service's ports, optionally terminating TLS. */
+  public addIngress(options: EndpointIngressOptions): k8s.KubeIngress {
+    const path = options.path ?? '/';
+    const defaultPort = this.ports.find((p) => !isTlsPort(p)) ?? this.ports[0];
+    const port = options.port ?? defaultPort?.name ?? defaultPort?.port;
+    const check = new PropsValidator(this, 'ExposedEndpoint');
+    check.check(this.ingress === undefined, 'addIngress', 'this endpoint already has an Ingress: add another ExposedEndpoint for another host');
+    check.check(this.type !== kplus.ServiceType.EXTERNAL_NAME, 'addIngress', 'an ExternalName Service cannot back an Ingress: point the Ingress at a Service with pods');
+    check.dnsSubdomain('addIngress.host', options.host.replace(/^\*\./, ''));
+    check.check(path.startsWith('/'), 'addIngress.path', `"${path}" must start with '/'`);
+    check.check(this.ports.some((p) => p.name === port || p.port === port), 'addIngress.port',
+      `${JSON.stringify(port)} is not a port of Service ${this.serviceName}: use one of ${this.ports.map((p) => p.name ?? p.port).join(', ')}`);
+    check.dnsSubdomain('addIngress.className', options.className);
+    if (options.tls) {
+      const sans = readCertificateFacts(options.tls.certificatePem).dnsNames;
+      check.check(sans.some((san) => dnsNameMatches(san, options.host)), 'addIngress.tls',
+        `the certificate in Secret ${options.tls.secret.name} does not cover host ${options.host} (it covers ${sans.join(', ')}): add the host to the certificate (e.g. SecureNginxApp extraSans)`);
+    }
+    check.throwIfInvalid();
+
+    this.ingressOptions = { ...options, path };
+    this.ingress = new k8s.KubeIngress(this, 'Ingress', {
+      metadata: { name: options.name ?? this.serviceName, namespace: this.namespace },
+      spec: {
+        ingressClassName: options.className,
+        tls: options.tls ? [{ hosts: [options.host], secretName: options.tls.secret.name }] : undefined,
+        rules: [{
+          host: options.host,
+          http: {
+            paths: [{
+              path,
+              pathType: 'Prefix',
+              backend: { service: { name: this.serviceName, port: typeof port === 'string' ? { name: port } : { number: port } } },
+            }],
+          },
+        }],
+      },
+    });
+    return this.ingress;
+  }
+
+  /** Lets only `peers` reach the backend pods, and only on the Service's target ports. */
+  public allowFrom(peers: NetworkPeer[], name: string = `${this.serviceName}-allow-listed`): k8s.KubeNetworkPolicy {
+    const check = new PropsValidator(this, 'ExposedEndpoint');
+    check.check(this.backend !== undefined, 'allowFrom', 'an ExternalName Service has no pods to protect');
+    check.check(this.networkPolicy === undefined, 'allowFrom', 'already called: pass every peer in one call');
+    check.check(peers.length > 0, 'allowFrom.peers',
+      'no peers: a policy admitting nobody isolates the pods completely; name the pods that may connect, e.g. [{ podLabels: { app: \'frontend\' } }]');
+    peers.forEach((peer, i) => check.check(Object.keys({ ...peer.podLabels, ...peer.namespaceLabels }).length > 0, `allowFrom.peers[${i}]`,
+      'selects every pod in the cluster: give podLabels or namespaceLabels'));
+    check.dnsSubdomain('allowFrom.name', name);
+    check.throwIfInvalid();
+
+    this.admittedPeers = peers;
+    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name, namespace: this.namespace },
+      spec: networkPolicySpec(this.backend!.podLabels, peers, this.ports),
+    });
+    return this.networkPolicy;
+  }
+
+  /**
+   * A ClusterIP Service reaching only the pod(s) you label `key=value` at run time
+   * (`kubectl label pod POD key=value`): the docs' way to reach one replica.
+   */
+  public addDebugService(key: string, value: string, name: string = `${this.serviceName}-debug`): k8s.KubeService {
+    const check = new PropsValidator(this, 'ExposedEndpoint');
+    check.check(this.backend !== undefined, 'addDebugService', 'an ExternalName Service has no pods to pick from');
+    check.check(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key) && key.length <= 316, 'addDebugService.key', `"${key}" is not a label key`);
+    check.check(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(value) && value.length <= 63, 'addDebugService.value', `"${value}" is not a label value`);
+    check.serviceName('addDebugService.name', name);
+    check.throwIfInvalid();
+    this.debugService = new k8s.KubeService(this, 'DebugService', {
+      metadata: { name, namespace: this.namespace },
+      spec: { type: 'ClusterIP', selector: { ...this.backend!.podLabels, [key]: value }, ports: this.ports.map(({ nodePort: _, ...p }) => toServicePort(p)) },
+    });
+    return this.debugService;
+  }
+
+  /** This endpoint as the target of a {@link CurlProbe}: needs a TLS port and a TLS backend. */
+  public asHttpsTarget(): HttpsTarget {
+    const httpsPort = this.ports.find(isTlsPort);
+    const tls = this.backend?.tls;
+    if (!httpsPort || !tls) {
+      throw new Error(`ExposedEndpoint at '${this.node.path}' has no TLS port with a TLS backend to probe: give it a port named 'https' and a backend with tls`);
+    }
+    return { namespace: this.namespace, serviceDnsNames: this.serviceDnsNames, httpsPort: httpsPort.port, secret: tls.secret };
+  }
+
+  /** Every documented way to reach this endpoint. */
+  public get access(): EndpointAccess {
+    return describeEndpointAccess({
+      serviceName: this.serviceName,
+      namespace: this.namespace,
+      type: this.type,
+      externalName: this.externalName,
+      clusterDomain: this.clusterDomain,
+      ports: this.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol, nodePort: p.nodePort, tls: isTlsPort(p) })),
+      caFile: this.backend?.tls ? '/etc/nginx/ssl/tls.crt' : undefined,
+      ingress: this.ingressOptions && { host: this.ingressOptions.host, path: this.ingressOptions.path!, tls: this.ingressOptions.tls !== undefined },
+      admittedPeers: this.admittedPeers?.map(describePeer),
+    });
+  }
+
+  private checkPorts(check: PropsValidator): void {
+    const opensNodePorts = this.type === kplus.ServiceType.NODE_PORT || this.type === kplus.ServiceType.LOAD_BALANCER;
+    const containerPortNames = new Set((this.backend?.containerPorts ?? []).map((p) => p.name).filter(Boolean));
+    const seen = { names: new Set<string>(), ports: new Set<string>(), nodePorts: new Set<number>() };
+    this.ports.forEach((p, i) => {
+      const field = `ports[${i}]`;
+      check.port(`${field}.port`, p.port);
+      check.portName(`${field}.name`, p.name);
+      check.check(this.ports.length === 1 || p.name !== undefined, `${field}.name`, 'required when a Service has several ports');
+      check.check(p.name === undefined || !seen.names.has(p.name), `${field}.name`, `"${p.name}" is used by another port: port names must be unique`);
+      const portKey = `${p.port}/${p.protocol ?? 'TCP'}`;
+      check.check(!seen.ports.has(portKey), `${field}.port`, `${portKey} is used by another port: ports must be unique`);
+      if (typeof p.targetPort === 'string') {
+        check.portName(`${field}.targetPort`, p.targetPort);
+        check.check(containerPortNames.has(p.targetPort), `${field}.targetPort`,
+          `"${p.targetPort}" names no container port of the backend (it has ${[...containerPortNames].join(', ') || 'no named ports'}): use one of those names or a port number`);
+      } else {
+        check.port(`${field}.targetPort`, p.targetPort);
+      }
+      if (p.nodePort !== undefined) {
+        check.check(opensNodePorts, `${field}.nodePort`, `node ports need type NodePort or LoadBalancer, not ${this.type}`);
+        check.nodePort(`${field}.nodePort`, p.nodePort);
+        check.check(!seen.nodePorts.has(p.nodePort), `${field}.nodePort`, `${p.nodePort} is used by another port: node ports must be unique`);
+        seen.nodePorts.add(p.nodePort);
+      }
+      if (p.name) seen.names.add(p.name);
+      seen.ports.add(portKey);
+    });
+  }
+
+  /** Clients verify the backend's certificate against the name they dialled: every name must be in it. */
+  private checkCertificateCoversNames(check: PropsValidator): void {
+    const tls = this.backend?.tls;
+    if (!tls || !this.ports.some(isTlsPort)) return;
+    const sans = readCertificateFacts(tls.certificatePem).dnsNames;
+    const names = serviceDnsNames(this.serviceName, this.namespace, this.clusterDomain);
+    const uncovered = names.filter((name) => !sans.some((san) => dnsNameMatches(san, name)));
+    check.check(uncovered.length === 0, 'name',
+      `the backend's certificate (Secret ${tls.secret.name}) does not cover ${uncovered.join(', ')}: clients would fail hostname verification; add them to the certificate (e.g. SecureNginxApp extraSans)`);
+  }
+}
+
+/** A NetworkPolicy spec admitting `peers` to the pods labelled `podLabels` on the ports' targets. */
+export function networkPolicySpec(podLabels: Record<string, string>, peers: readonly NetworkPeer[], ports: readonly EndpointPort[] = []): k8s.NetworkPolicySpec {
+  return {
+    podSelector: { matchLabels: podLabels },
+    policyTypes: ['Ingress'],
+    ingress: [{
+      from: peers.map((peer) => ({
+        podSelector: peer.podLabels ? { matchLabels: peer.podLabels } : undefined,
+        namespaceSelector: peer.namespaceLabels ? { matchLabels: peer.namespaceLabels } : undefined,
+      })),
+      ports: ports.length > 0 ? ports.map((p) => ({ port: toIntOrString(p.targetPort ?? p.port), protocol: p.protocol ?? 'TCP' })) : undefined,
+    }],
+  };
+}
+
+/** `pods app=frontend in namespaces team=a`, for people reading the access map. */
+export function describePeer(peer: NetworkPeer): string {
+  const labels = (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',');
+  const pods = peer.podLabels ? `pods ${labels(peer.podLabels)}` : 'any pod';
+  return peer.namespaceLabels ? `${pods} in namespaces ${labels(peer.namespaceLabels)}` : `${pods} in this namespace`;
+}
+
+/** RFC 6125 matching: exact, or a `*.` wildcard standing for exactly one leftmost label. */
+export function dnsNameMatches(san: string, host: string): boolean {
+  if (san.startsWith('*.')) {
+    const dot = host.indexOf('.');
+    return dot > 0 && host.slice(dot + 1) === san.slice(2);
+  }
+  return san === host;
+}
+
+export function isTlsPort(port: EndpointPort): boolean {
+  return port.tls ?? (port.name === 'https' || port.port === 443);
+}
+
+function toServicePort(port: EndpointPort): k8s.ServicePort {
+  return {
+    name: port.name,
+    port: port.port,
+    targetPort: port.targetPort === undefined ? undefined : toIntOrString(port.targetPort),
+    nodePort: port.nodePort,
+    protocol: port.protocol ?? 'TCP',
+  };
+}
+
+function toIntOrString(value: number | string): k8s.IntOrString {
+  return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
+}

@@ -1,0 +1,58 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ExposedEndpoint } from './exposed-endpoint';
+import { SecureNginxApp } from './secure-nginx-app';
+
+/** A tutorial step other than the final state, synthesized into `steps/<id>/`. */
+export interface TutorialStep {
+  /** Folder name under `steps/`, e.g. `01-clusterip`. */
+  readonly id: string;
+  readonly title: string;
+  readonly build: (chart: Chart, certificateStoreDir?: string) => void;
+}
+
+const TUTORIAL_NAMES = { name: 'my-nginx', secretName: 'nginxsecret', configMapName: 'nginxconfigmap' };
+export const INGRESS_HOST = 'my-nginx.example.com';
+
+/** The docs' other ways in, each valid on its own. */
+export const TUTORIAL_STEPS: readonly TutorialStep[] = [
+  {
+    id: '01-clusterip',
+    title: 'my-nginx behind a ClusterIP Service (port 80), reachable only inside the cluster',
+    build: (chart, certificateStoreDir) => new SecureNginxApp(chart, 'SecureNginx', {
+      ...TUTORIAL_NAMES, certificateStoreDir, serviceType: kplus.ServiceType.CLUSTER_IP, httpPort: 80,
+    }),
+  },
+  {
+    id: '02-loadbalancer',
+    title: 'my-nginx behind a cloud LoadBalancer',
+    build: (chart, certificateStoreDir) => new SecureNginxApp(chart, 'SecureNginx', {
+      ...TUTORIAL_NAMES, certificateStoreDir, serviceType: kplus.ServiceType.LOAD_BALANCER,
+    }),
+  },
+  {
+    id: '03-ingress',
+    title: `my-nginx behind an Ingress for ${INGRESS_HOST} (path prefix /, TLS)`,
+    build: (chart, certificateStoreDir) => {
+      const nginx = new SecureNginxApp(chart, 'SecureNginx', {
+        ...TUTORIAL_NAMES, certificateStoreDir, serviceType: kplus.ServiceType.CLUSTER_IP, extraSans: [INGRESS_HOST],
+      });
+      nginx.endpoint.addIngress({ host: INGRESS_HOST, path: '/', tls: nginx.backend.tls });
+    },
+  },
+  {
+    id: '04-externalname',
+    title: 'my-service: an in-cluster name for my.database.example.com',
+    build: (chart) => new ExposedEndpoint(chart, 'ExternalDatabase', {
+      name: 'my-service', type: kplus.ServiceType.EXTERNAL_NAME, externalName: 'my.database.example.com',
+    }),
+  },
+];
+
+/** Builds one step into a chart (exported for tests). */
+export function buildStep(scope: Construct, step: TutorialStep, certificateStoreDir?: string): Chart {
+  const chart = new Chart(scope, step.id);
+  step.build(chart, certificateStoreDir);
+  return chart;
+}

@@ -1,0 +1,47 @@
+import { describeEndpointAccess, renderAccessMarkdown } from '../lib/endpoint-access';
+
+const NGINX = {
+  serviceName: 'my-nginx', namespace: 'default', type: 'NodePort', caFile: '/etc/nginx/ssl/tls.crt',
+  ports: [{ name: 'http', port: 8080, tls: false }, { name: 'https', port: 443, tls: true, nodePort: 30443 }],
+};
+
+describe('describeEndpointAccess', () => {
+  const access = describeEndpointAccess(NGINX);
+
+  test('DNS names and the kubelet variables', () => {
+    expect(access.dnsNames).toEqual(['my-nginx', 'my-nginx.default', 'my-nginx.default.svc', 'my-nginx.default.svc.cluster.local']);
+    const names = access.envVars.map((v) => v.name);
+    expect(names).toEqual(expect.arrayContaining(['MY_NGINX_SERVICE_HOST', 'MY_NGINX_SERVICE_PORT', 'MY_NGINX_SERVICE_PORT_HTTP', 'MY_NGINX_SERVICE_PORT_HTTPS']));
+  });
+
+  test('per port: the tutorial curl check, proxy paths (https: prefix for TLS), node addresses', () => {
+    const [http, https] = access.ports;
+    expect(https.curlCommand).toBe('curl https://my-nginx/ --cacert /etc/nginx/ssl/tls.crt');
+    expect(https.apiServerProxyPath).toBe('/api/v1/namespaces/default/services/https:my-nginx:https/proxy/');
+    expect(https.kubectlProxyUrl).toBe('http://localhost:8001/api/v1/namespaces/default/services/https:my-nginx:https/proxy/');
+    expect(https.nodeAddress).toBe('<node-ip>:30443');
+    expect(http.curlCommand).toBe('curl http://my-nginx:8080/');
+    expect(http.apiServerProxyPath).toBe('/api/v1/namespaces/default/services/my-nginx:http/proxy/');
+    expect(http.nodeAddress).toBe(`<node-ip>:$(kubectl get svc my-nginx -n default -o jsonpath='{.spec.ports[?(@.name=="http")].nodePort}')`);
+  });
+
+  test('ClusterIP has no node addresses; ExternalName has no variables; LoadBalancer tells how to find its address', () => {
+    expect(describeEndpointAccess({ ...NGINX, type: 'ClusterIP' }).ports.every((p) => p.nodeAddress === undefined)).toBe(true);
+    const alias = describeEndpointAccess({ serviceName: 'my-service', namespace: 'default', type: 'ExternalName', externalName: 'my.database.example.com', ports: [] });
+    expect(alias.envVars).toEqual([]);
+    expect(alias.externalName).toBe('my.database.example.com');
+    expect(describeEndpointAccess({ ...NGINX, type: 'LoadBalancer' }).loadBalancerAddressCommand)
+      .toBe("kubectl get svc my-nginx -n default -o jsonpath='{.status.loadBalancer.ingress[0].ip}{.status.loadBalancer.ingress[0].hostname}'");
+  });
+
+  test('the Markdown lists it all, with the ordering caveat of env vars and the admitted peers', () => {
+    const md = renderAccessMarkdown('Access', [describeEndpointAccess({ ...NGINX, admittedPeers: ['pods app=curlpod in this namespace'] })]);
+    expect(md).toContain('## Service `my-nginx` (NodePort, namespace `default`)');
+    expect(md).toContain('- `my-nginx.default.svc.cluster.local`');
+    expect(md).toContain('MY_NGINX_SERVICE_PORT_HTTPS=443');
+    expect(md).toContain('created **after** this Service exists');
+    expect(md).toContain('`curl https://my-nginx/ --cacert /etc/nginx/ssl/tls.crt`');
+    expect(md).toContain('`http://localhost:8001/api/v1/namespaces/default/services/https:my-nginx:https/proxy/`');
+    expect(md).toContain('- pods app=curlpod in this namespace');
+  });
+});
