@@ -5,7 +5,7 @@ import * as k8s from '../imports/k8s';
 import { readCertificateFacts } from './certificate';
 import type { HttpsTarget } from './curl-probe';
 import { describeEndpointAccess, EndpointAccess } from './endpoint-access';
-import { isDnsSubdomain, PropsValidator } from './prop-validation';
+import { PropsValidator } from './prop-validation';
 import { DEFAULT_CLUSTER_DOMAIN, serviceDnsNames } from './service-access';
 
 /** A container port the backend's pods declare. */
@@ -195,8 +195,8 @@ export class ExposedEndpoint extends Construct {
     check.dnsLabel('namespace', this.namespace);
     check.dnsSubdomain('clusterDomain', props.clusterDomain);
     if (isExternalName) {
-      check.check(props.externalName !== undefined && isDnsSubdomain(props.externalName), 'externalName',
-        `${JSON.stringify(props.externalName)} is not a DNS name: an ExternalName Service needs externalName, e.g. 'my.database.example.com'`);
+      check.check(props.externalName !== undefined, 'externalName', 'required for type ExternalName: the DNS name to alias, e.g. \'my.database.example.com\'');
+      check.dnsSubdomain('externalName', props.externalName);
       check.check((props.ports ?? []).length === 0, 'ports', 'an ExternalName Service is a DNS alias and forwards no ports: remove ports');
       check.check(props.backend === undefined, 'backend', 'an ExternalName Service selects no pods: remove backend');
     } else {
@@ -285,8 +285,8 @@ export class ExposedEndpoint extends Construct {
   public addDebugService(key: string, value: string, name: string = `${this.serviceName}-debug`): k8s.KubeService {
     const check = new PropsValidator(this, 'ExposedEndpoint');
     check.check(this.backend !== undefined, 'addDebugService', 'an ExternalName Service has no pods to pick from');
-    check.check(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key) && key.length <= 316, 'addDebugService.key', `"${key}" is not a label key`);
-    check.check(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(value) && value.length <= 63, 'addDebugService.value', `"${value}" is not a label value`);
+    check.labelKey('addDebugService.key', key);
+    check.labelValue('addDebugService.value', value);
     check.serviceName('addDebugService.name', name);
     check.throwIfInvalid();
     this.debugService = new k8s.KubeService(this, 'DebugService', {

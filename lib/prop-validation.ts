@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { dns1035Label, dns1123Label, dns1123Subdomain, FormatCheck, ianaServiceName, labelKey, labelValue } from './name-formats';
 
 /**
  * Collects every problem with a construct's props, then fails once with all of them, each naming
@@ -14,25 +15,32 @@ export class PropsValidator {
     if (!ok) this.problems.push(`${field}: ${problem}`);
   }
 
-  /** RFC 1123 label: what Kubernetes requires of most names (Service names, namespaces, ...). */
+  /** Names of namespaces and most objects. */
   dnsLabel(field: string, value: string | undefined): void {
-    if (value === undefined) return;
-    this.check(isDnsLabel(value), field,
-      `"${value}" is not a valid DNS-1123 label: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit`);
+    this.format(field, value, dns1123Label);
   }
 
-  /** RFC 1035 label: Service names must also start with a letter. */
+  /** Service names: DNS-1035, so they also start with a letter. */
   serviceName(field: string, value: string | undefined): void {
-    if (value === undefined) return;
-    this.check(isDnsLabel(value) && /^[a-z]/.test(value), field,
-      `"${value}" is not a valid Service name (DNS-1035 label): use at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`);
+    this.format(field, value, dns1035Label);
   }
 
-  /** RFC 1123 subdomain: names of Secrets, ConfigMaps, Deployments, and DNS names in certificates. */
+  /** Names of Secrets, ConfigMaps, Deployments, and DNS names. */
   dnsSubdomain(field: string, value: string | undefined): void {
-    if (value === undefined) return;
-    this.check(isDnsSubdomain(value), field,
-      `"${value}" is not a valid DNS-1123 subdomain: use at most 253 characters of lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit`);
+    this.format(field, value, dns1123Subdomain);
+  }
+
+  /** Port names (IANA_SVC_NAME). */
+  portName(field: string, value: string | undefined): void {
+    this.format(field, value, ianaServiceName);
+  }
+
+  labelKey(field: string, value: string | undefined): void {
+    this.format(field, value, labelKey);
+  }
+
+  labelValue(field: string, value: string | undefined): void {
+    this.format(field, value, labelValue);
   }
 
   port(field: string, value: number | undefined): void {
@@ -47,13 +55,6 @@ export class PropsValidator {
       `${value} is outside the default NodePort range: use an integer from 30000 to 32767, or leave it unset to let the cluster pick one`);
   }
 
-  /** IANA_SVC_NAME: what Kubernetes requires of port names. */
-  portName(field: string, value: string | undefined): void {
-    if (value === undefined) return;
-    this.check(isIanaServiceName(value), field,
-      `"${value}" is not a valid port name (IANA_SVC_NAME): use at most 15 lower-case letters, digits and '-', with at least one letter, no leading, trailing or double '-'`);
-  }
-
   integerAtLeast(field: string, value: number | undefined, minimum: number): void {
     if (value === undefined) return;
     this.check(Number.isInteger(value) && value >= minimum, field, `${value} is not allowed: use an integer >= ${minimum}`);
@@ -65,16 +66,9 @@ export class PropsValidator {
     const list = this.problems.map((p) => `  - ${p}`).join('\n');
     throw new Error(`${this.constructType} at '${this.construct.node.path}' has invalid props:\n${list}`);
   }
-}
 
-export function isDnsLabel(value: string): boolean {
-  return value.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value);
-}
-
-export function isDnsSubdomain(value: string): boolean {
-  return value.length <= 253 && value.split('.').every((part) => part.length > 0 && isDnsLabel(part));
-}
-
-export function isIanaServiceName(value: string): boolean {
-  return value.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) && /[a-z]/.test(value) && !value.includes('--');
+  private format(field: string, value: string | undefined, check: FormatCheck): void {
+    const problem = value === undefined ? undefined : check(value);
+    if (problem) this.problems.push(`${field}: ${problem}`);
+  }
 }

@@ -21,11 +21,14 @@ export interface SynthesizeTutorialOptions {
  */
 export function synthesizeTutorial(options: SynthesizeTutorialOptions): void {
   const { certificateStoreDir } = options;
+  // No construct-metadata.json (which `cdk8s synth` asks for when validating): `kubectl apply -f
+  // dist/` would read it as a manifest and fail. Violation reports name file, object and field instead.
+  const appProps = { yamlOutputType: YamlOutputType.FILE_PER_CHART, recordConstructMetadata: false };
   writeDirectoryAtomically(options.outdir, (staging) => {
-    const app = new App({ outdir: staging, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+    const app = new App({ ...appProps, outdir: staging });
     new TutorialChart(app, 'tutorial', { certificateStoreDir });
     const steps = TUTORIAL_STEPS.map((step) => {
-      const stepApp = new App({ outdir: path.join(staging, 'steps', step.id), yamlOutputType: YamlOutputType.FILE_PER_CHART });
+      const stepApp = new App({ ...appProps, outdir: path.join(staging, 'steps', step.id) });
       buildStep(stepApp, step, certificateStoreDir);
       return { stepApp, step };
     });

@@ -159,9 +159,9 @@ describe('ExposedEndpoint rejects bad input, naming the construct and the field'
   const build = (props: Partial<ExposedEndpointProps>) => () => new ExposedEndpoint(Testing.chart() as Construct, 'Bad', { name: 'svc', backend: BACKEND, ...props });
   test.each<[string, Partial<ExposedEndpointProps>, RegExp]>([
     ['ExternalName with ports', { type: kplus.ServiceType.EXTERNAL_NAME, backend: undefined, externalName: 'db.example.com', ports: [{ port: 5432 }] }, /ports: an ExternalName Service is a DNS alias and forwards no ports/],
-    ['ExternalName without a name', { type: kplus.ServiceType.EXTERNAL_NAME, backend: undefined }, /externalName: undefined is not a DNS name/],
-    ['port name not IANA_SVC_NAME', { ports: [{ name: 'HTTP_PORT', port: 80 }] }, /ports\[0\].name: "HTTP_PORT" is not a valid port name \(IANA_SVC_NAME\)/],
-    ['port name too long', { ports: [{ name: 'a-very-long-port-name', port: 80 }] }, /ports\[0\].name: "a-very-long-port-name" is not a valid port name/],
+    ['ExternalName without a name', { type: kplus.ServiceType.EXTERNAL_NAME, backend: undefined }, /externalName: required for type ExternalName/],
+    ['port name not IANA_SVC_NAME', { ports: [{ name: 'HTTP_PORT', port: 80 }] }, /ports\[0\].name: "HTTP_PORT" is not a valid port name: must contain only lower case/],
+    ['port name too long', { ports: [{ name: 'a-very-long-port-name', port: 80 }] }, /ports\[0\].name: "a-very-long-port-name" is not a valid port name: must be no more than 15 characters/],
     ['targetPort name matching no container port', { ports: [{ name: 'web', port: 80, targetPort: 'http' }] }, /ports\[0\].targetPort: "http" names no container port of the backend \(it has web, metrics\)/],
     ['duplicate nodePorts', { type: kplus.ServiceType.NODE_PORT, ports: [{ name: 'a', port: 80, nodePort: 30007 }, { name: 'b', port: 81, nodePort: 30007 }] }, /ports\[1\].nodePort: 30007 is used by another port/],
     ['nodePort outside the range', { type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80, nodePort: 80 }] }, /ports\[0\].nodePort: 80 is outside the default NodePort range/],
@@ -169,7 +169,7 @@ describe('ExposedEndpoint rejects bad input, naming the construct and the field'
     ['unnamed ports when several', { ports: [{ port: 80 }, { port: 81 }] }, /ports\[0\].name: required when a Service has several ports/],
     ['port out of range', { ports: [{ port: 0 }] }, /ports\[0\].port: 0 is not a valid port/],
     ['no backend', { backend: undefined }, /backend: required/],
-    ['service name not DNS-1035', { name: '1-svc' }, /name: "1-svc" is not a valid Service name/],
+    ['service name not DNS-1035', { name: '1-svc' }, /name: "1-svc" is invalid: a DNS-1035 label/],
   ])('%s', (_label, props, message) => {
     expect(build(props)).toThrow(new RegExp(`ExposedEndpoint at '.*Bad' has invalid props:[\\s\\S]*${message.source}`));
   });

@@ -154,8 +154,8 @@ describe('SecureNginxApp props', () => {
 
 describe('SecureNginxApp rejects bad input, naming the construct path and the field', () => {
   const cases: [string, SecureNginxAppProps, RegExp][] = [
-    ['name not DNS', { name: 'My_Nginx' }, /name: "My_Nginx" is not a valid Service name/],
-    ['namespace not DNS', { namespace: 'Prod' }, /namespace: "Prod" is not a valid DNS-1123 label/],
+    ['name not DNS', { name: 'My_Nginx' }, /name: "My_Nginx" is invalid: a DNS-1035 label/],
+    ['namespace not DNS', { namespace: 'Prod' }, /namespace: "Prod" is invalid: a DNS-1123 label/],
     ['negative replicas', { replicas: -1 }, /replicas: -1 is not allowed: use an integer >= 0/],
     ['port out of range', { httpsPort: 70000 }, /httpsPort: 70000 is not a valid port/],
     ['port zero', { containerHttpPort: 0 }, /containerHttpPort: 0 is not a valid port/],
@@ -164,8 +164,8 @@ describe('SecureNginxApp rejects bad input, naming the construct path and the fi
     ['nodePort on ClusterIP', { serviceType: kplus.ServiceType.CLUSTER_IP, httpNodePort: 30001 }, /httpNodePort: node ports need serviceType NodePort or LoadBalancer/],
     ['zero validity', { certificateValidityDays: 0 }, /certificateValidityDays: 0 is not allowed: use an integer >= 1/],
     ['weak key', { keySize: 1024 }, /keySize: 1024 is not allowed: use an integer >= 2048/],
-    ['bad secret name', { secretName: 'tls_secret' }, /secretName: "tls_secret" is not a valid DNS-1123 subdomain/],
-    ['bad SAN', { extraSans: ['ok.example.com', 'bad name'] }, /extraSans\[1\]: "bad name" is not a valid DNS-1123 subdomain/],
+    ['bad secret name', { secretName: 'tls_secret' }, /secretName: "tls_secret" is invalid: a DNS-1123 subdomain/],
+    ['bad SAN', { extraSans: ['ok.example.com', 'bad name'] }, /extraSans\[1\]: "bad name" is invalid: a DNS-1123 subdomain/],
   ];
   test.each(cases)('%s', (_label, props, message) => {
     const chart = Testing.chart();

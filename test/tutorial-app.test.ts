@@ -4,6 +4,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { readCertificateFacts } from '../lib/certificate';
 import { writeDirectoryAtomically } from '../lib/synth-output';
+import { formatViolations, loadManifests, validateManifests } from '../lib/validation';
 import { decodeBase64, tempDir } from './support';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -53,6 +54,24 @@ describe('the synthesized tutorial', () => {
   test('re-synthesizing gives byte-identical output', () => {
     expect(readTree(second)).toEqual(files);
   });
+
+  test('`cdk8s synth` (with its validation plugin) writes the same files as `npm run synth`', () => {
+    const viaCli = path.join(tempDir('tutorial-cli'), 'dist');
+    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', viaCli], {
+      cwd: ROOT,
+      env: { ...process.env, CDK8S_CERT_STORE: store, CDK8S_CHECK_UPGRADE: 'false' },
+      stdio: 'pipe',
+    });
+    expect(readTree(viaCli)).toEqual(files);
+  });
+
+  test.each(['.', 'steps/01-clusterip', 'steps/02-loadbalancer', 'steps/03-ingress', 'steps/04-externalname'])(
+    'every object in %s is valid for Kubernetes v1.28, v1.30 and v1.36, and would run',
+    (folder) => {
+      const docs = loadManifests([path.join(first, folder)]);
+      expect(docs.length).toBeGreaterThan(0);
+      expect(formatViolations(validateManifests(docs, { versions: ['v1.28.0', 'v1.30.0', 'v1.36.0'] }))).toBe('no violations');
+    });
 
   test('kubectl apply -f dist/ (not recursive) finds the final state, no object twice', () => {
     const ids = topLevelObjects.map((o) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace}/${o.metadata.name}`);

@@ -1,0 +1,64 @@
+/**
+ * Syntax checks the API server applies to names, label keys/values and port names
+ * (k8s.io/apimachinery/pkg/util/validation). Each returns what is wrong, or undefined when valid.
+ */
+export type FormatCheck = (value: string) => string | undefined;
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const KEY_TO_FILE = /^[-._a-zA-Z0-9]+$/;
+
+function patternCheck(pattern: RegExp, maxLength: number, description: string): FormatCheck {
+  return value => {
+    if (value.length > maxLength) return `"${value}" is longer than ${maxLength} characters`;
+    if (!pattern.test(value)) return `"${value}" is invalid: ${description}`;
+    return undefined;
+  };
+}
+
+export const dns1123Label = patternCheck(DNS1123_LABEL, 63,
+  'a DNS-1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character');
+
+export const dns1123Subdomain = patternCheck(DNS1123_SUBDOMAIN, 253,
+  'a DNS-1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character');
+
+export const dns1035Label = patternCheck(DNS1035_LABEL, 63,
+  'a DNS-1035 label must consist of lower case alphanumeric characters or \'-\', start with an alphabetic character, and end with an alphanumeric character');
+
+const qualifiedNamePart = patternCheck(QUALIFIED_NAME_PART, 63,
+  'must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character');
+
+/** A label (or annotation) key: an optional DNS-1123 subdomain prefix, a slash, and a name. */
+export const labelKey: FormatCheck = key => {
+  const slash = key.indexOf('/');
+  if (slash === -1) return qualifiedNamePart(key);
+  const prefixProblem = dns1123Subdomain(key.slice(0, slash));
+  return prefixProblem ? `prefix of "${key}": ${prefixProblem}` : qualifiedNamePart(key.slice(slash + 1));
+};
+
+export const labelValue: FormatCheck = value => (value === '' ? undefined : qualifiedNamePart(value));
+
+/** A named port (IANA_SVC_NAME): at most 15 lower case alphanumerics or '-', with at least one letter. */
+export const ianaServiceName: FormatCheck = value => {
+  const problems = [
+    value.length > 15 && 'must be no more than 15 characters',
+    !/^[-a-z0-9]+$/.test(value) && 'must contain only lower case alphanumeric characters or \'-\'',
+    !/[a-z]/.test(value) && 'must contain at least one letter',
+    value.includes('--') && 'must not contain consecutive hyphens',
+    (value.startsWith('-') || value.endsWith('-')) && 'must not begin or end with a hyphen',
+  ].filter(Boolean);
+  return problems.length ? `"${value}" is not a valid port name: ${problems.join(', ')}` : undefined;
+};
+
+/** RBAC object names only have to be usable as one URL path segment. */
+export const pathSegmentName: FormatCheck = value => {
+  if (value === '.' || value === '..') return `"${value}" may not be '.' or '..'`;
+  if (/[/%]/.test(value)) return `"${value}" may not contain '/' or '%'`;
+  return undefined;
+};
+
+/** A key of a Secret or ConfigMap (it becomes a file name when mounted). */
+export const dataKey = patternCheck(KEY_TO_FILE, 253,
+  'a valid data key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'');

@@ -1,0 +1,46 @@
+import * as path from 'path';
+import type { Validation, ValidationContext } from 'cdk8s-cli/lib/plugins/validation';
+import { DEFAULT_VERSIONS, ManifestDocument, validateManifests } from './index';
+
+/** The `properties` of this plugin's entry under `validations:` in cdk8s.yaml. */
+export interface KubernetesManifestValidationProperties {
+  /** Kubernetes versions whose schemas the manifests must satisfy (default: DEFAULT_VERSIONS). */
+  versions?: string[];
+}
+
+/**
+ * cdk8s-cli validation plugin: runs validateManifests over the synthesized manifests during
+ * `cdk8s synth` and fails the synth on any violation.
+ */
+export class KubernetesManifestValidation implements Validation {
+  private readonly versions: string[];
+
+  constructor(properties: KubernetesManifestValidationProperties = {}) {
+    this.versions = properties.versions ?? DEFAULT_VERSIONS;
+  }
+
+  async validate(context: ValidationContext): Promise<void> {
+    const docs: ManifestDocument[] = context.manifests.flatMap(file => context.parseManifest(file)
+      .filter(object => object !== null && object !== undefined)
+      .map((object, index) => ({ file, index, object })));
+    // cdk8s-cli hands over every manifest below the output folder; each folder is applied on its
+    // own (`kubectl apply -f dist/`, `kubectl apply -f dist/steps/NN-name/`), so each is one set.
+    const folders = new Map<string, ManifestDocument[]>();
+    for (const doc of docs) folders.set(path.dirname(doc.file), [...folders.get(path.dirname(doc.file)) ?? [], doc]);
+    const violations = [...folders.values()].flatMap(folderDocs => validateManifests(folderDocs, { versions: this.versions }));
+    for (const violation of violations) {
+      context.report.addViolation({
+        ruleName: violation.rule,
+        // The report prints manifest path, metadata.name and field path; add what it lacks.
+        recommendation: `${[violation.kind, violation.namespace, violation.name].filter(Boolean).join('/')}: ${violation.problem}`,
+        fix: violation.fix,
+        // The CLI links resourceName (metadata.name) to the construct path that produced it.
+        violatingResources: [{ resourceName: violation.name, locations: [violation.path], manifestPath: violation.file ?? '' }],
+      });
+    }
+    context.report.submit(violations.length ? 'failure' : 'success', {
+      'Kubernetes versions': this.versions.join(', '),
+      'Documents': String(docs.length),
+    });
+  }
+}

@@ -1,0 +1,262 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ErrorObject, Format, ValidateFunction } from 'ajv';
+import { childPath, pointerToFieldPath } from './field-path';
+import { asRecord, violationAt } from './k8s-objects';
+import { ManifestDocument, Rule, Violation } from './types';
+
+export const DEFAULT_VERSIONS = ['v1.28.0', 'v1.30.0', 'v1.36.0'];
+
+/** The shared schemas sit next to the repository: $K8S_SCHEMAS_DIR, or ../shared/k8s-schemas from it. */
+export function defaultSchemasDir(): string {
+  return process.env.K8S_SCHEMAS_DIR ?? path.resolve(repoRootOf(__dirname), '../shared/k8s-schemas');
+}
+
+/** The nearest folder holding package.json (searched upwards, so bundled copies of this code find it too). */
+function repoRootOf(dir: string): string {
+  if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+  const parent = path.dirname(dir);
+  if (parent === dir) throw new Error(`no package.json above ${__dirname}; set K8S_SCHEMAS_DIR`);
+  return repoRootOf(parent);
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The formats the Kubernetes definitions use, checked the way the API server decodes them. */
+const FORMATS: Record<string, Format> = {
+  'int32': { type: 'number', validate: (value: number) => Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 },
+  'int64': { type: 'number', validate: (value: number) => Number.isInteger(value) },
+  'double': true,
+  // Go's base64 decoder skips line breaks, so YAML-folded values are fine.
+  'byte': { type: 'string', validate: (value: string) => BASE64.test(value.replace(/[\r\n]/g, '')) },
+  'date-time': /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/,
+};
+
+const FORMAT_DESCRIPTIONS: Record<string, string> = {
+  'int32': 'a 32-bit integer',
+  'int64': 'a 64-bit integer',
+  'byte': 'base64-encoded data',
+  'date-time': 'an RFC 3339 date-time',
+};
+
+/**
+ * The published definitions accept any extra field, but the API server rejects unknown fields
+ * (kubectl --validate=strict): close every object schema that lists its properties.
+ */
+export function rejectUnknownFields(schema: any): void {
+  if (schema === null || typeof schema !== 'object') return;
+  if (schema.properties && schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) {
+    schema.additionalProperties = false;
+  }
+  const subschemas = [
+    ...Object.values(asRecord(schema.properties)),
+    schema.items,
+    schema.additionalProperties,
+    ...(schema.oneOf ?? []), ...(schema.anyOf ?? []), ...(schema.allOf ?? []),
+  ];
+  subschemas.forEach(rejectUnknownFields);
+}
+
+/** The definitions of one Kubernetes version; each kind's validator is compiled on first use. */
+class KubernetesSchemas {
+  private readonly ajv: Ajv;
+  private readonly schemaId: string;
+  private readonly definitionByKind = new Map<string, string>();
+  private readonly apiVersionsByKind = new Map<string, string[]>();
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  constructor(readonly version: string, definitionsFile: string) {
+    const document = JSON.parse(fs.readFileSync(definitionsFile, 'utf8'));
+    for (const [name, definition] of Object.entries<any>(document.definitions)) {
+      rejectUnknownFields(definition);
+      for (const gvk of definition['x-kubernetes-group-version-kind'] ?? []) {
+        const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+        this.definitionByKind.set(kindKey(apiVersion, gvk.kind), name);
+        this.apiVersionsByKind.set(gvk.kind, [...this.apiVersionsByKind.get(gvk.kind) ?? [], apiVersion]);
+      }
+    }
+    this.schemaId = `k8s-${version}`;
+    // Compile time dominates for a few dozen documents: inlineRefs: false compiles each shared
+    // definition (PodSpec, ObjectMeta, ...) once, and skipping code optimisation saves a fifth.
+    // verbose: true gives errors the schema and data that the messages quote.
+    this.ajv = new Ajv({
+      strict: false, allErrors: true, verbose: true, logger: false, formats: FORMATS,
+      inlineRefs: false, validateSchema: false, code: { optimize: false },
+    });
+    this.ajv.addSchema(document, this.schemaId);
+  }
+
+  validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
+    const definition = this.definitionByKind.get(kindKey(apiVersion, kind));
+    if (!definition) return undefined;
+    if (!this.validators.has(definition)) {
+      this.validators.set(definition, this.ajv.getSchema(`${this.schemaId}#/definitions/${definition}`)!);
+    }
+    return this.validators.get(definition);
+  }
+
+  /** The apiVersions under which this version serves a kind, to suggest a fix for a wrong one. */
+  apiVersionsOf(kind: string): string[] {
+    return this.apiVersionsByKind.get(kind) ?? [];
+  }
+}
+
+function kindKey(apiVersion: string, kind: string): string {
+  return `${apiVersion}|${kind}`;
+}
+
+const loadedSchemas = new Map<string, KubernetesSchemas>();
+
+function schemasFor(schemasDir: string, version: string): KubernetesSchemas {
+  const file = path.join(schemasDir, version, '_definitions.json');
+  if (!loadedSchemas.has(file)) {
+    if (!fs.existsSync(file)) {
+      throw new Error(`No Kubernetes ${version} schema at ${file}; set K8S_SCHEMAS_DIR or pick one of the versions in ${schemasDir}`);
+    }
+    loadedSchemas.set(file, new KubernetesSchemas(version, file));
+  }
+  return loadedSchemas.get(file)!;
+}
+
+/** One schema problem of one document in one Kubernetes version. */
+interface SchemaFinding {
+  doc: ManifestDocument;
+  rule: 'schema' | 'known-kind';
+  path: string;
+  problem: string;
+  fix: string;
+  version: string;
+}
+
+/**
+ * Validates every document against the OpenAPI definitions of each version. A problem found in
+ * several versions is reported once, naming the versions that reject it.
+ */
+export function schemaRule(options: { versions: string[]; schemasDir: string }): Rule {
+  return docs => {
+    const findings = options.versions.flatMap(version => {
+      const schemas = schemasFor(options.schemasDir, version);
+      return docs.flatMap(doc => schemaFindings(schemas, doc));
+    });
+    return [...docs.flatMap(missingNameViolations), ...mergeAcrossVersions(findings)];
+  };
+}
+
+/** ObjectMeta marks nothing as required, but nothing can be created without a name. */
+function missingNameViolations(doc: ManifestDocument): Violation[] {
+  const object = asRecord(doc.object);
+  if (!object.kind || object.metadata?.name) return [];
+  return [violationAt(doc, 'schema', 'metadata.name', 'required field "name" is missing', 'give the object a metadata.name')];
+}
+
+function schemaFindings(schemas: KubernetesSchemas, doc: ManifestDocument): SchemaFinding[] {
+  const finding = (rule: SchemaFinding['rule'], problem: { path: string; problem: string; fix: string }) =>
+    ({ doc, rule, version: schemas.version, ...problem });
+  const { apiVersion, kind } = asRecord(doc.object);
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
+    return [finding('known-kind', { path: '', problem: 'the document has no apiVersion and kind', fix: 'set apiVersion and kind, or remove the document' })];
+  }
+  const validate = schemas.validatorFor(apiVersion, kind);
+  if (!validate) {
+    const served = schemas.apiVersionsOf(kind);
+    const fix = served.length ? `use apiVersion ${served.join(' or ')} for ${kind}` : 'use a kind built into Kubernetes';
+    return [finding('known-kind', { path: 'apiVersion', problem: `${apiVersion} ${kind} is not served by Kubernetes`, fix })];
+  }
+  const object = withoutNulls(doc.object);
+  if (validate(object)) return [];
+  return schemaProblems(validate.errors ?? [], object).map(problem => finding('schema', problem));
+}
+
+function mergeAcrossVersions(findings: SchemaFinding[]): Violation[] {
+  const versionsByFinding = new Map<string, { finding: SchemaFinding; versions: string[] }>();
+  findings.forEach(finding => {
+    const key = JSON.stringify([finding.doc.file, finding.doc.index, finding.rule, finding.path, finding.problem]);
+    const entry = versionsByFinding.get(key) ?? { finding, versions: [] };
+    entry.versions.push(finding.version);
+    versionsByFinding.set(key, entry);
+  });
+  return [...versionsByFinding.values()].map(({ finding, versions }) =>
+    violationAt(finding.doc, finding.rule, finding.path, `${finding.problem} (rejected by the Kubernetes ${versions.join(', ')} schema)`, finding.fix));
+}
+
+/** The API server decodes `field: null` as an unset field, so nulls must not fail type checks. */
+function withoutNulls(value: any): any {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null).map(([key, field]) => [key, withoutNulls(field)]));
+}
+
+/** Readable problems from ajv errors; a failed oneOf is reported once instead of once per branch. */
+function schemaProblems(errors: ErrorObject[], object: unknown): Array<{ path: string; problem: string; fix: string }> {
+  const oneOfs = errors.filter(error => error.keyword === 'oneOf');
+  const isOneOfBranch = (error: ErrorObject) => oneOfs.some(oneOf =>
+    oneOf.instancePath === error.instancePath && error.schemaPath.startsWith(`${oneOf.schemaPath}/`));
+  return errors.filter(error => !isOneOfBranch(error)).map(error => describeError(error, object));
+}
+
+function describeError(error: ErrorObject, object: unknown): { path: string; problem: string; fix: string } {
+  const path = pointerToFieldPath(error.instancePath, object);
+  const actual = `${JSON.stringify(error.data)} (${jsonTypeOf(error.data)})`;
+  switch (error.keyword) {
+    case 'required': {
+      const field = childPath(path, error.params.missingProperty);
+      return { path: field, problem: `required field "${error.params.missingProperty}" is missing`, fix: `set ${field}` };
+    }
+    case 'additionalProperties':
+      return unknownFieldProblem(path, error.params.additionalProperty, Object.keys(asRecord(error.parentSchema?.properties)));
+    case 'type':
+      return { path, problem: `must be of type ${error.params.type} but is ${actual}`, fix: `set ${path} to a value of type ${error.params.type}` };
+    case 'oneOf': {
+      const types = (error.schema as any[]).map(branch => branch.type).join(' or ');
+      return { path, problem: `must be a ${types} but is ${actual}`, fix: `set ${path} to a value of type ${types}` };
+    }
+    case 'enum': {
+      const allowed = error.params.allowedValues.map((value: unknown) => JSON.stringify(value)).join(', ');
+      return { path, problem: `must be one of ${allowed} but is ${JSON.stringify(error.data)}`, fix: `set ${path} to one of ${allowed}` };
+    }
+    case 'format': {
+      const expected = FORMAT_DESCRIPTIONS[error.params.format] ?? error.params.format;
+      return { path, problem: `must be ${expected} but is ${JSON.stringify(error.data)}`, fix: `make ${path} ${expected}` };
+    }
+    default:
+      return { path, problem: `${error.message} (value ${actual})`, fix: `correct ${path} as the Kubernetes API reference describes it` };
+  }
+}
+
+function unknownFieldProblem(parentPath: string, field: string, knownFields: string[]) {
+  const path = childPath(parentPath, field);
+  const suggestion = closestMatch(field, knownFields);
+  const fix = suggestion
+    ? `did you mean ${childPath(parentPath, suggestion)}? Rename or remove ${path}`
+    : `remove ${path}; fields allowed here: ${knownFields.join(', ')}`;
+  return { path, problem: `unknown field "${field}"`, fix };
+}
+
+function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (Number.isInteger(value)) return 'integer';
+  return typeof value;
+}
+
+/** The known field a misspelt one most likely meant (small edit distance), if any. */
+function closestMatch(field: string, candidates: string[]): string | undefined {
+  const limit = Math.max(2, Math.floor(field.length / 3));
+  const ranked = candidates
+    .map(candidate => ({ candidate, distance: editDistance(field.toLowerCase(), candidate.toLowerCase()) }))
+    .filter(({ distance }) => distance <= limit)
+    .sort((a, b) => a.distance - b.distance);
+  return ranked[0]?.candidate;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
