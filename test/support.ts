@@ -4,9 +4,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 
-/** A fresh temporary directory, removed by the OS's tmp cleaning; tests never share one. */
+const createdTempDirs: string[] = [];
+// Registered once per test file that imports this module: temp dirs may hold private keys.
+afterAll(() => createdTempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** A fresh temporary directory, removed when the test file is done. */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  createdTempDirs.push(dir);
+  return dir;
 }
 
 /** Builds constructs in a fresh chart and returns the synthesized objects. */
