@@ -176,7 +176,8 @@ export class CurlProbe extends Construct {
         activeDeadline: Duration.seconds(timeout.toSeconds() * 2),
       })
       : new kplus.Deployment(this, 'Deployment', { ...workloadProps, replicas: 1 });
-    this.workload.select(kplus.LabelSelector.of({ labels: this.podLabels }));
+    // A Deployment needs its selector; the API server generates a Job's and rejects one given.
+    if (!isJob) this.workload.select(kplus.LabelSelector.of({ labels: this.podLabels }));
     Object.entries(this.podLabels).forEach(([key, value]) => this.workload.podMetadata.addLabel(key, value));
 
     const curl = this.workload.addContainer({

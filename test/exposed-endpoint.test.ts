@@ -140,6 +140,11 @@ describe('ExposedEndpoint.addDebugService', () => {
     const debug = findObject(objects, 'Service', 'my-nginx-debug');
     expect(debug.spec).toEqual({ type: 'ClusterIP', selector: { app: 'MyApp', debug: 'true' }, ports: [{ name: 'web', port: 80, targetPort: 'web', protocol: 'TCP' }] });
   });
+
+  test('refuses a label that is not one', () => {
+    const e = new ExposedEndpoint(Testing.chart(), 'E', { name: 'svc', backend: BACKEND });
+    expect(() => e.addDebugService('debug me', 'yes!')).toThrow(/addDebugService.key: "debug me" is invalid[\s\S]*addDebugService.value: "yes!" is invalid/);
+  });
 });
 
 describe('ExposedEndpoint as a CurlProbe target', () => {
