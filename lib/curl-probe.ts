@@ -29,6 +29,8 @@ export enum CurlProbeMode {
  * A tag, not `latest`, so pods do not change under users.
  */
 export const DEFAULT_CURL_IMAGE = 'curlimages/curl:8.10.1';
+/** Where the docs' curl pod mounts the Secret; curl gets `--cacert <this>/tls.crt`. */
+export const DEFAULT_CA_MOUNT_PATH = '/etc/nginx/ssl';
 export const CURL_IMAGE_UID = 100;
 
 /** Props of {@link CurlProbe}. */
@@ -138,7 +140,7 @@ export class CurlProbe extends Construct {
     const isJob = this.mode === CurlProbeMode.JOB;
     const name = props.name ?? (isJob ? 'curl-check' : 'curl-deployment');
     const namespace = props.namespace ?? props.target.namespace;
-    const caMountPath = props.caMountPath ?? '/etc/nginx/ssl';
+    const caMountPath = props.caMountPath ?? DEFAULT_CA_MOUNT_PATH;
     const retries = props.retries ?? 10;
     const timeout = props.timeout ?? Duration.minutes(3);
     const runAsUser = props.runAsUser ?? CURL_IMAGE_UID;

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { readCertificateFacts } from './certificate';
-import type { HttpsTarget } from './curl-probe';
+import { DEFAULT_CA_MOUNT_PATH, HttpsTarget } from './curl-probe';
 import { describeEndpointAccess, EndpointAccess } from './endpoint-access';
 import { PropsValidator } from './prop-validation';
 import { DEFAULT_CLUSTER_DOMAIN, serviceDnsNames } from './service-access';
@@ -315,7 +315,7 @@ export class ExposedEndpoint extends Construct {
       externalName: this.externalName,
       clusterDomain: this.clusterDomain,
       ports: this.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol, nodePort: p.nodePort, tls: isTlsPort(p) })),
-      caFile: this.backend?.tls ? '/etc/nginx/ssl/tls.crt' : undefined,
+      caFile: this.backend?.tls ? `${DEFAULT_CA_MOUNT_PATH}/tls.crt` : undefined,
       ingress: this.ingressOptions && { host: this.ingressOptions.host, path: this.ingressOptions.path!, tls: this.ingressOptions.tls !== undefined },
       admittedPeers: this.admittedPeers?.map(describePeer),
     });

@@ -308,9 +308,4 @@ export class SecureNginxApp extends Construct {
     });
     this.service = this.endpoint.service;
   }
-
-  /** The CA file path to pass to `curl --cacert` in a pod that mounts {@link secret} at `mountPath`. */
-  public caFileAt(mountPath: string = this.tlsMountPath): string {
-    return `${mountPath}/tls.crt`;
-  }
 }

@@ -50,7 +50,7 @@ export const TUTORIAL_STEPS: readonly TutorialStep[] = [
   },
 ];
 
-/** Builds one step into a chart (exported for tests). */
+/** Builds one step into its own chart under `scope`. */
 export function buildStep(scope: Construct, step: TutorialStep, certificateStoreDir?: string): Chart {
   const chart = new Chart(scope, step.id);
   step.build(chart, certificateStoreDir);

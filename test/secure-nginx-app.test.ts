@@ -108,7 +108,6 @@ describe('SecureNginxApp with the tutorial names', () => {
     expect(app.configMap).toBeInstanceOf(kplus.ConfigMap);
     expect(app.secret.name).toBe('nginxsecret');
     expect(app.httpsPort).toBe(443);
-    expect(app.caFileAt()).toBe('/etc/nginx/ssl/tls.crt');
   });
 });
 
