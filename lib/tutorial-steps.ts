@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ExposedEndpoint } from './exposed-endpoint';
-import { SecureNginxApp } from './secure-nginx-app';
+import { SecureNginxApp, SecureNginxAppProps } from './secure-nginx-app';
 
 /** A tutorial step other than the final state, synthesized into `steps/<id>/`. */
 export interface TutorialStep {
@@ -12,32 +12,32 @@ export interface TutorialStep {
   readonly build: (chart: Chart, certificateStoreDir?: string) => void;
 }
 
-const TUTORIAL_NAMES = { name: 'my-nginx', secretName: 'nginxsecret', configMapName: 'nginxconfigmap' };
 export const INGRESS_HOST = 'my-nginx.example.com';
+
+/** The tutorial's secure nginx with its names, varied per step. */
+function tutorialNginx(chart: Chart, certificateStoreDir: string | undefined, props: SecureNginxAppProps): SecureNginxApp {
+  return new SecureNginxApp(chart, 'SecureNginx', {
+    name: 'my-nginx', secretName: 'nginxsecret', configMapName: 'nginxconfigmap', certificateStoreDir, ...props,
+  });
+}
 
 /** The docs' other ways in, each valid on its own. */
 export const TUTORIAL_STEPS: readonly TutorialStep[] = [
   {
     id: '01-clusterip',
     title: 'my-nginx behind a ClusterIP Service (port 80), reachable only inside the cluster',
-    build: (chart, certificateStoreDir) => new SecureNginxApp(chart, 'SecureNginx', {
-      ...TUTORIAL_NAMES, certificateStoreDir, serviceType: kplus.ServiceType.CLUSTER_IP, httpPort: 80,
-    }),
+    build: (chart, store) => tutorialNginx(chart, store, { serviceType: kplus.ServiceType.CLUSTER_IP, httpPort: 80 }),
   },
   {
     id: '02-loadbalancer',
     title: 'my-nginx behind a cloud LoadBalancer',
-    build: (chart, certificateStoreDir) => new SecureNginxApp(chart, 'SecureNginx', {
-      ...TUTORIAL_NAMES, certificateStoreDir, serviceType: kplus.ServiceType.LOAD_BALANCER,
-    }),
+    build: (chart, store) => tutorialNginx(chart, store, { serviceType: kplus.ServiceType.LOAD_BALANCER }),
   },
   {
     id: '03-ingress',
     title: `my-nginx behind an Ingress for ${INGRESS_HOST} (path prefix /, TLS)`,
-    build: (chart, certificateStoreDir) => {
-      const nginx = new SecureNginxApp(chart, 'SecureNginx', {
-        ...TUTORIAL_NAMES, certificateStoreDir, serviceType: kplus.ServiceType.CLUSTER_IP, extraSans: [INGRESS_HOST],
-      });
+    build: (chart, store) => {
+      const nginx = tutorialNginx(chart, store, { serviceType: kplus.ServiceType.CLUSTER_IP, extraSans: [INGRESS_HOST] });
       nginx.endpoint.addIngress({ host: INGRESS_HOST, path: '/', tls: nginx.backend.tls });
     },
   },
