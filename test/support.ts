@@ -29,6 +29,17 @@ export function findObject(objects: any[], kind: string, name: string): any {
   return found[0];
 }
 
+const REPO_ROOT = path.resolve(__dirname, '..');
+
+/** Runs the app exactly as `npm run synth` and `cdk8s synth` do, into `outdir`, with its own certificate store. */
+export function synthesizeInto(outdir: string, certificateStore: string): void {
+  execFileSync(process.execPath, ['scripts/synth.js'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, CDK8S_OUTDIR: outdir, CDK8S_CERT_STORE: certificateStore },
+    stdio: 'pipe',
+  });
+}
+
 /** Runs openssl with the arguments; returns stdout, or throws with its stderr. */
 export function openssl(args: string[], input?: string): string {
   return execFileSync('openssl', args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });

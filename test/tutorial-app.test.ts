@@ -1,22 +1,12 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { readCertificateFacts } from '../lib/certificate';
 import { writeDirectoryAtomically } from '../lib/synth-output';
 import { formatViolations, loadManifests, validateManifests } from '../lib/validation';
-import { decodeBase64, tempDir } from './support';
+import { decodeBase64, synthesizeInto, tempDir } from './support';
 
 const ROOT = path.resolve(__dirname, '..');
-
-/** Runs the app exactly as `npm run synth` and `cdk8s synth` do, into `outdir`. */
-function synthMain(outdir: string, certStore: string): void {
-  execFileSync(process.execPath, ['scripts/synth.js'], {
-    cwd: ROOT,
-    env: { ...process.env, CDK8S_OUTDIR: outdir, CDK8S_CERT_STORE: certStore },
-    stdio: 'pipe',
-  });
-}
 
 function readTree(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -29,10 +19,9 @@ function readTree(dir: string): Record<string, string> {
   return files;
 }
 
-function objectsIn(files: Record<string, string>): any[] {
-  return Object.entries(files)
-    .filter(([name]) => name.endsWith('.yaml'))
-    .flatMap(([, text]) => parseAllDocuments(text).map((doc) => doc.toJS()));
+/** The objects of one output folder, read as `kubectl apply -f DIR` would (not recursive). */
+function objectsIn(dir: string): any[] {
+  return loadManifests([dir]).map((doc) => doc.object);
 }
 
 /** Key material differs per machine; the snapshot pins everything else. */
@@ -46,10 +35,10 @@ describe('the synthesized tutorial', () => {
   const store = tempDir('tutorial-store');
   const first = tempDir('tutorial-out');
   const second = tempDir('tutorial-out');
-  synthMain(first, store);
-  synthMain(second, store);
+  synthesizeInto(first, store);
+  synthesizeInto(second, store);
   const files = readTree(first);
-  const topLevelObjects = objectsIn({ 'tutorial.k8s.yaml': files['tutorial.k8s.yaml'] });
+  const topLevelObjects = objectsIn(first);
 
   test('re-synthesizing gives byte-identical output', () => {
     expect(readTree(second)).toEqual(files);
@@ -86,7 +75,7 @@ describe('the synthesized tutorial', () => {
       'steps/03-ingress/03-ingress.k8s.yaml', 'steps/03-ingress/ACCESS.md',
       'steps/04-externalname/04-externalname.k8s.yaml', 'steps/04-externalname/ACCESS.md',
     ]);
-    const kindsOf = (step: string) => objectsIn({ [step]: files[step] }).map((o) => `${o.kind}/${o.metadata.name}:${o.spec?.type ?? ''}`);
+    const kindsOf = (step: string) => objectsIn(path.join(first, step)).map((o) => `${o.kind}/${o.metadata.name}:${o.spec?.type ?? ''}`);
     expect(kindsOf('steps/01-clusterip/01-clusterip.k8s.yaml')).toContain('Service/my-nginx:ClusterIP');
     expect(kindsOf('steps/02-loadbalancer/02-loadbalancer.k8s.yaml')).toContain('Service/my-nginx:LoadBalancer');
     expect(kindsOf('steps/03-ingress/03-ingress.k8s.yaml')).toContain('Ingress/my-nginx:');

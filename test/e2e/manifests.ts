@@ -2,11 +2,9 @@
  * Reads synthesized manifests the way a cluster would use them: which Service there is, which pod
  * it selects and which container serves its ports, what files that pod's Secret and ConfigMap
  * volumes put where (with the group and modes the kubelet gives them), which security context each
- * container runs under, and what the curl probe Job runs. Pure functions, except readManifestDir.
+ * container runs under, and what the curl probe Job runs. Pure functions.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseManifests as parseManifestDocuments } from '../../lib/validation';
 import {
   ContainerSecurityContext,
   effectiveSecurityContext,
@@ -135,21 +133,9 @@ export interface TlsServingApp {
 
 const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod']);
 
+/** The objects in YAML texts, parsed as the validator (and kubectl) reads them. */
 export function parseManifests(yamlTexts: string[]): Manifest[] {
-  return yamlTexts.flatMap((text) =>
-    parseAllDocuments(text).flatMap((document) => {
-      if (document.errors.length > 0) throw new Error(`invalid YAML: ${document.errors[0].message}`);
-      const object = document.toJS() as Manifest | null;
-      return object ? [object] : [];
-    }),
-  );
-}
-
-/** Reads every `*.k8s.yaml` file cdk8s wrote into `dir`. */
-export function readManifestDir(dir: string): Manifest[] {
-  const files = readdirSync(dir).filter((file) => file.endsWith('.k8s.yaml')).sort();
-  if (files.length === 0) throw new Error(`no *.k8s.yaml files in ${dir}`);
-  return parseManifests(files.map((file) => readFileSync(join(dir, file), 'utf8')));
+  return yamlTexts.flatMap((text, i) => parseManifestDocuments(text, `text ${i}`).map((doc) => doc.object as Manifest));
 }
 
 /** The names cluster DNS gives a Service, shortest first. */

@@ -63,7 +63,7 @@ describeIfRunnable('TLS e2e on the manifests of scripts/synth.js', () => {
   let untrustedCaFile: string;
 
   beforeAll(async () => {
-    manifests = await synthesizeApp();
+    manifests = synthesizeApp();
     app = readTlsServingApp(manifests);
     nginxListens = siteConfigs(app.server).flatMap((site) => listenPorts(site.text));
 
