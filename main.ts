@@ -1,4 +1,4 @@
-import { synthesizeTutorial } from './lib/tutorial-app';
+import { synthesizeTutorial } from './app/tutorial-app';
 
 // `cdk8s synth` passes its output directory in CDK8S_OUTDIR; `npm run synth` uses the same default.
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist';

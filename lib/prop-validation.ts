@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
-import { dns1035Label, dns1123Label, dns1123Subdomain, FormatCheck, ianaServiceName, labelKey, labelValue } from './name-formats';
+import {
+  dns1035Label, dns1123Label, dns1123Subdomain, FormatCheck, ianaServiceName, inPortRange, labelKey, labelValue, NODE_PORT_RANGE, PORT_RANGE,
+} from './api-rules';
 
 /**
  * Collects every problem with a construct's props, then fails once with all of them, each naming
@@ -45,14 +47,14 @@ export class PropsValidator {
 
   port(field: string, value: number | undefined): void {
     if (value === undefined) return;
-    this.check(Number.isInteger(value) && value >= 1 && value <= 65535, field,
-      `${value} is not a valid port: use an integer from 1 to 65535`);
+    this.check(inPortRange(value, PORT_RANGE), field,
+      `${value} is not a valid port: use an integer from ${PORT_RANGE.min} to ${PORT_RANGE.max}`);
   }
 
   nodePort(field: string, value: number | undefined): void {
     if (value === undefined) return;
-    this.check(Number.isInteger(value) && value >= 30000 && value <= 32767, field,
-      `${value} is outside the default NodePort range: use an integer from 30000 to 32767, or leave it unset to let the cluster pick one`);
+    this.check(inPortRange(value, NODE_PORT_RANGE), field,
+      `${value} is outside the default NodePort range: use an integer from ${NODE_PORT_RANGE.min} to ${NODE_PORT_RANGE.max}, or leave it unset to let the cluster pick one`);
   }
 
   integerAtLeast(field: string, value: number | undefined, minimum: number): void {

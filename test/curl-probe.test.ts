@@ -1,6 +1,5 @@
 import { Testing } from 'cdk8s';
-import { CurlProbe, CurlProbeMode, curlCheckCommand, targetUrl } from '../lib/curl-probe';
-import { SecureNginxApp } from '../lib/secure-nginx-app';
+import { CurlProbe, CurlProbeMode, curlCheckCommand, SecureNginxApp, targetUrl } from '../lib';
 import { findObject, synthObjects, tempDir } from './support';
 
 const store = tempDir('probe-store');

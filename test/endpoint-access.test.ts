@@ -1,4 +1,4 @@
-import { describeEndpointAccess, renderAccessMarkdown } from '../lib/endpoint-access';
+import { describeEndpointAccess, renderAccessMarkdown } from '../lib';
 
 const NGINX = {
   serviceName: 'my-nginx', namespace: 'default', type: 'NodePort', caFile: '/etc/nginx/ssl/tls.crt',

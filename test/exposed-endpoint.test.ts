@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { dnsNameMatches, EndpointBackend, ExposedEndpoint, ExposedEndpointProps, networkPolicySpec } from '../lib/exposed-endpoint';
-import { SecureNginxApp } from '../lib/secure-nginx-app';
+import { EndpointBackend, ExposedEndpoint, ExposedEndpointProps, SecureNginxApp } from '../lib';
+import { dnsNameMatches, networkPolicySpec } from '../lib/exposed-endpoint';
 import { findObject, synthObjects, tempDir } from './support';
 
 const store = tempDir('endpoint-store');

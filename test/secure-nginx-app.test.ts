@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { readCertificateFacts } from '../lib/certificate';
-import { SecureNginxApp, SecureNginxAppProps } from '../lib/secure-nginx-app';
+import { SecureNginxApp, SecureNginxAppProps } from '../lib';
 import { decodeBase64, findObject, synthObjects, tempDir } from './support';
 
 const store = tempDir('nginx-store');

@@ -2,8 +2,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readCertificateFacts } from '../lib/certificate';
-import { writeDirectoryAtomically } from '../lib/synth-output';
-import { formatViolations, loadManifests, validateManifests } from '../lib/validation';
+import { writeDirectoryAtomically } from '../app/synth-output';
+import { formatViolations, loadManifests, validateManifests } from '../validator/src';
 import { decodeBase64, synthesizeInto, tempDir } from './support';
 
 const ROOT = path.resolve(__dirname, '..');

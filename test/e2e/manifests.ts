@@ -4,7 +4,7 @@
  * volumes put where (with the group and modes the kubelet gives them), which security context each
  * container runs under, and what the curl probe Job runs. Pure functions.
  */
-import { parseManifests as parseManifestDocuments } from '../../lib/validation';
+import { parseManifests as parseManifestDocuments } from '../../validator/src';
 import {
   ContainerSecurityContext,
   effectiveSecurityContext,

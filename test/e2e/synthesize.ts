@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadManifests } from '../../lib/validation';
+import { loadManifests } from '../../validator/src';
 import { synthesizeInto } from '../support';
 import { Manifest } from './manifests';
 

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { ManifestDocument, parseManifests, Violation } from '../../lib/validation';
+import { ManifestDocument, parseManifests, Violation } from '../src';
 
 /** The secured my-nginx set of the "Connecting Applications with Services" tutorial. */
 export const TUTORIAL_YAML = `

@@ -1,7 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CurlProbe, CurlProbeMode } from './curl-probe';
-import { SecureNginxApp } from './secure-nginx-app';
+import { CurlProbe, CurlProbeMode, SecureNginxApp } from '../lib';
 
 /** Props of {@link TutorialChart}. */
 export interface TutorialChartProps extends ChartProps {

@@ -1,4 +1,4 @@
-import { validateManifests } from '../../lib/validation';
+import { validateManifests } from '../src';
 import { expectViolation, extraDocs, objectOf, rulesOf, tutorialDocs } from './fixtures';
 
 const SERVICE = 'Service/default/my-nginx';

@@ -1,4 +1,4 @@
-import { listenPort, looksLikeNginxConfig, parseNginxDirectives } from '../../lib/validation/nginx-directives';
+import { listenPort, looksLikeNginxConfig, parseNginxDirectives } from '../src/nginx-directives';
 
 describe('parseNginxDirectives', () => {
   test('flattens blocks, drops comments and unquotes arguments', () => {

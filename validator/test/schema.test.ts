@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { validateManifests } from '../../lib/validation';
-import { defaultSchemasDir, rejectUnknownFields } from '../../lib/validation/schema-validation';
+import { validateManifests } from '../src';
+import { defaultSchemasDir, rejectUnknownFields } from '../src/schema-validation';
 import { expectViolation, extraDocs, objectOf, rulesOf, TUTORIAL_FILE, tutorialDocs } from './fixtures';
 
 const ALL_VERSIONS = 'v1.28.0, v1.30.0, v1.36.0';

@@ -1,7 +1,26 @@
 /**
- * Syntax checks the API server applies to names, label keys/values and port names
- * (k8s.io/apimachinery/pkg/util/validation). Each returns what is wrong, or undefined when valid.
+ * The API server's syntax rules for names, label keys/values and port names
+ * (k8s.io/apimachinery/pkg/util/validation) and its port ranges: the one copy that the constructs
+ * and the manifest validator both check against.
  */
+
+/** An inclusive integer range. */
+export interface PortRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** TCP/UDP port numbers. */
+export const PORT_RANGE: PortRange = { min: 1, max: 65535 };
+/** The API server's default `--service-node-port-range`. */
+export const NODE_PORT_RANGE: PortRange = { min: 30000, max: 32767 };
+
+/** True when `value` is an integer inside `range`. */
+export function inPortRange(value: number, range: PortRange): boolean {
+  return Number.isInteger(value) && value >= range.min && value <= range.max;
+}
+
+/** Returns what is wrong with a value, or undefined when valid. */
 export type FormatCheck = (value: string) => string | undefined;
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

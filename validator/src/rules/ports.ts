@@ -1,10 +1,7 @@
 import { asArray, describeObject, ofKind, violationAt } from '../k8s-objects';
-import { checkFormat, dns1123Label, ianaServiceName } from '../name-formats';
+import { checkFormat, dns1123Label, ianaServiceName, inPortRange, NODE_PORT_RANGE, PORT_RANGE } from '../name-formats';
 import { containersOf, podTemplatesOf } from '../pod-templates';
 import { ManifestDocument, Rule, Violation } from '../types';
-
-/** The default --service-node-port-range of the API server. */
-const NODE_PORT_RANGE = { min: 30000, max: 32767 };
 
 interface PortField {
   doc: ManifestDocument;
@@ -36,8 +33,9 @@ function portNumberFields(docs: ManifestDocument[]): PortField[] {
 
 /** Port numbers must be 1-65535; the schema only says int32. */
 export const portRanges: Rule = docs => portNumberFields(docs)
-  .filter(({ value }) => !(Number.isInteger(value) && value >= 1 && value <= 65535))
-  .map(({ doc, path, value }) => violationAt(doc, 'port-range', path, `port ${value} is outside 1-65535`, 'use a port number between 1 and 65535'));
+  .filter(({ value }) => !inPortRange(value, PORT_RANGE))
+  .map(({ doc, path, value }) => violationAt(doc, 'port-range', path, `port ${value} is outside ${PORT_RANGE.min}-${PORT_RANGE.max}`,
+    `use a port number between ${PORT_RANGE.min} and ${PORT_RANGE.max}`));
 
 /** Service port names must be present when there are several, unique, and DNS labels. */
 function servicePortNameViolations(service: ManifestDocument): Violation[] {
@@ -83,7 +81,7 @@ function nodePortViolations(claim: NodePortClaim, earlierClaims: NodePortClaim[]
   return [
     ...(type === 'NodePort' || type === 'LoadBalancer' ? [] : [violationAt(service, 'service-node-port', path,
       `nodePort may only be set on NodePort or LoadBalancer Services, not ${type}`, 'remove the nodePort or change spec.type to NodePort')]),
-    ...(nodePort >= NODE_PORT_RANGE.min && nodePort <= NODE_PORT_RANGE.max ? [] : [violationAt(service, 'service-node-port', path,
+    ...(inPortRange(nodePort, NODE_PORT_RANGE) ? [] : [violationAt(service, 'service-node-port', path,
       `nodePort ${nodePort} is outside the node port range ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}`,
       `pick a nodePort between ${NODE_PORT_RANGE.min} and ${NODE_PORT_RANGE.max}, or leave it out to have one allocated`)]),
     ...(clash ? [violationAt(service, 'service-node-port', path,

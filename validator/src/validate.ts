@@ -2,15 +2,11 @@ import { CROSS_OBJECT_RULES } from './rules';
 import { DEFAULT_VERSIONS, defaultSchemasDir, schemaRule } from './schema-validation';
 import { ManifestDocument, Violation } from './types';
 
-export type { ManifestDocument, Rule, Violation } from './types';
-export { formatViolations } from './format';
-export { loadManifests, parseManifests } from './load-manifests';
-export { DEFAULT_VERSIONS } from './schema-validation';
-
+/** Options of {@link validateManifests}. */
 export interface ValidateOptions {
   /** Kubernetes versions whose schemas every document must satisfy (default: DEFAULT_VERSIONS). */
   versions?: string[];
-  /** Folder holding `<version>/_definitions.json` (default: $K8S_SCHEMAS_DIR or ../shared/k8s-schemas). */
+  /** Folder holding `<version>/_definitions.json` (default: $K8S_SCHEMAS_DIR, else the schemas shipped in this package). */
   schemasDir?: string;
 }
 

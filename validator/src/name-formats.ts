@@ -1,8 +1,9 @@
 import { violationAt } from './k8s-objects';
-import { FormatCheck } from '../name-formats';
+import { FormatCheck } from '../../lib/api-rules';
 import { ManifestDocument, Violation } from './types';
 
-export * from '../name-formats';
+// The API server's rules, shared with the constructs that must satisfy them.
+export * from '../../lib/api-rules';
 
 /** Applies a format check to one field of a document; non-strings are left to the schema rule. */
 export function checkFormat(doc: ManifestDocument, rule: string, path: string, value: unknown, check: FormatCheck, fix: string): Violation[] {

@@ -1,6 +1,8 @@
 import * as path from 'path';
 import type { Validation, ValidationContext } from 'cdk8s-cli/lib/plugins/validation';
-import { DEFAULT_VERSIONS, ManifestDocument, validateManifests } from './index';
+import { DEFAULT_VERSIONS } from './schema-validation';
+import { ManifestDocument } from './types';
+import { validateManifests } from './validate';
 
 /** The `properties` of this plugin's entry under `validations:` in cdk8s.yaml. */
 export interface KubernetesManifestValidationProperties {

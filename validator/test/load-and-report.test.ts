@@ -2,8 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { formatViolations, loadManifests, validateManifests } from '../../lib/validation';
-import { KubernetesManifestValidation } from '../../lib/validation/cdk8s-plugin';
+import { formatViolations, loadManifests, validateManifests } from '../src';
+import { KubernetesManifestValidation } from '../src/cdk8s-plugin';
 import { TUTORIAL_YAML } from './fixtures';
 
 // cdk8s-cli publishes its plugin API as 'cdk8s-cli/plugins' (package exports), which the
@@ -32,6 +32,7 @@ describe('loadManifests', () => {
     'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n---\n# only a comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n',
     'b.yml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {enabled: yes}\n',
     'notes.txt': 'not a manifest',
+    'manifest.txt': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: e}\n',
     'nested/d.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\n',
   });
   const names = (docs: ReturnType<typeof loadManifests>) => docs.map(doc => doc.object.metadata.name);
@@ -48,7 +49,27 @@ describe('loadManifests', () => {
   });
 
   test('reads a named file whatever its extension', () => {
-    expect(loadManifests([path.join(dir, 'notes.txt')]).map(doc => doc.object)).toEqual(['not a manifest']);
+    expect(names(loadManifests([path.join(dir, 'manifest.txt')]))).toEqual(['e']);
+  });
+
+  test('a named file without any YAML mapping is an error naming it', () => {
+    const file = path.join(dir, 'notes.txt');
+    expect(() => loadManifests([file])).toThrow(`${file}: not a manifest: it holds no YAML mapping`);
+  });
+
+  test('a missing path is an error naming it', () => {
+    const missing = path.join(dir, 'no-such-dir');
+    expect(() => loadManifests([missing])).toThrow(`${missing}: no such file or folder`);
+  });
+
+  test('a pipe named *.yaml in a folder is passed over, a named one is refused: reading it would block', () => {
+    const fifoDir = tempDirWith({ 'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' });
+    const fifo = path.join(fifoDir, 'x.yaml');
+    spawnSync('mkfifo', [fifo]);
+    expect(fs.statSync(fifo).isFIFO()).toBe(true);
+
+    expect(names(loadManifests([fifoDir]))).toEqual(['a']);
+    expect(() => loadManifests([fifo])).toThrow(`${fifo}: not a regular file or folder`);
   });
 
   test('parses YAML 1.1 like kubectl: an unquoted yes is a boolean (and then a schema violation)', () => {
@@ -106,7 +127,7 @@ describe('cdk8s-cli plugin', () => {
 
 describe('validate-manifests CLI', () => {
   function runCli(...args: string[]) {
-    return spawnSync(process.execPath, ['--require', 'tsx/cjs', 'scripts/validate-manifests.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+    return spawnSync(process.execPath, ['validator/build/cli.js', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
   }
 
   test('prints a one-line summary and exits 0 for valid manifests', () => {
@@ -121,5 +142,22 @@ describe('validate-manifests CLI', () => {
 
     expect(result.stderr).toContain('[service-target-port]');
     expect(result.status).toBe(1);
+  });
+
+  test('a missing folder, an empty folder and a non-YAML file each exit 2 naming the path and why', () => {
+    const empty = tempDirWith({});
+    const notes = path.join(tempDirWith({ 'notes.txt': 'just words' }), 'notes.txt');
+    const missing = path.join(empty, 'nope');
+
+    expect(runCli(missing)).toMatchObject({ status: 2, stderr: `${missing}: no such file or folder\n` });
+    expect(runCli(empty)).toMatchObject({ status: 2, stderr: expect.stringContaining(`${empty}: no Kubernetes documents found`) });
+    expect(runCli(notes)).toMatchObject({ status: 2, stderr: expect.stringContaining(`${notes}: not a manifest`) });
+  });
+
+  test('--versions picks the schemas; an unknown version names the available ones', () => {
+    const dir = tempDirWith({ 'app.k8s.yaml': TUTORIAL_YAML });
+
+    expect(runCli('--versions', 'v1.30.0', dir).stdout).toContain('against v1.30.0: OK');
+    expect(runCli('--versions', 'v1.99.0', dir)).toMatchObject({ status: 2, stderr: expect.stringContaining('v1.28.0, v1.30.0, v1.36.0') });
   });
 });

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { gunzipSync } from 'zlib';
 import Ajv, { ErrorObject, Format, ValidateFunction } from 'ajv';
 import { childPath, pointerToFieldPath } from './field-path';
 import { asRecord, violationAt } from './k8s-objects';
@@ -7,17 +8,23 @@ import { ManifestDocument, Rule, Violation } from './types';
 
 export const DEFAULT_VERSIONS = ['v1.28.0', 'v1.30.0', 'v1.36.0'];
 
-/** The shared schemas sit next to the repository: $K8S_SCHEMAS_DIR, or ../shared/k8s-schemas from it. */
+/**
+ * The schemas shipped with this package (`schemas/`, beside `src/` and `dist/`), unless
+ * $K8S_SCHEMAS_DIR names another folder of `<version>/_definitions.json[.gz]`.
+ */
 export function defaultSchemasDir(): string {
-  return process.env.K8S_SCHEMAS_DIR ?? path.resolve(repoRootOf(__dirname), '../shared/k8s-schemas');
+  return process.env.K8S_SCHEMAS_DIR || path.resolve(__dirname, '..', 'schemas');
 }
 
-/** The nearest folder holding package.json (searched upwards, so bundled copies of this code find it too). */
-function repoRootOf(dir: string): string {
-  if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-  const parent = path.dirname(dir);
-  if (parent === dir) throw new Error(`no package.json above ${__dirname}; set K8S_SCHEMAS_DIR`);
-  return repoRootOf(parent);
+/** `<dir>/<version>/_definitions.json`, gzipped or plain, parsed; undefined when neither exists. */
+function readDefinitions(schemasDir: string, version: string): { file: string; document: any } | undefined {
+  const plain = path.join(schemasDir, version, '_definitions.json');
+  for (const file of [`${plain}.gz`, plain]) {
+    if (!fs.existsSync(file)) continue;
+    const bytes = fs.readFileSync(file);
+    return { file, document: JSON.parse((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')) };
+  }
+  return undefined;
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -65,8 +72,7 @@ class KubernetesSchemas {
   private readonly apiVersionsByKind = new Map<string, string[]>();
   private readonly validators = new Map<string, ValidateFunction>();
 
-  constructor(readonly version: string, definitionsFile: string) {
-    const document = JSON.parse(fs.readFileSync(definitionsFile, 'utf8'));
+  constructor(readonly version: string, document: any) {
     for (const [name, definition] of Object.entries<any>(document.definitions)) {
       rejectUnknownFields(definition);
       for (const gvk of definition['x-kubernetes-group-version-kind'] ?? []) {
@@ -108,14 +114,16 @@ function kindKey(apiVersion: string, kind: string): string {
 const loadedSchemas = new Map<string, KubernetesSchemas>();
 
 function schemasFor(schemasDir: string, version: string): KubernetesSchemas {
-  const file = path.join(schemasDir, version, '_definitions.json');
-  if (!loadedSchemas.has(file)) {
-    if (!fs.existsSync(file)) {
-      throw new Error(`No Kubernetes ${version} schema at ${file}; set K8S_SCHEMAS_DIR or pick one of the versions in ${schemasDir}`);
+  const key = path.join(schemasDir, version);
+  if (!loadedSchemas.has(key)) {
+    const definitions = readDefinitions(schemasDir, version);
+    if (!definitions) {
+      const available = fs.existsSync(schemasDir) ? fs.readdirSync(schemasDir).join(', ') : 'none';
+      throw new Error(`No Kubernetes ${version} schema at ${key}/_definitions.json[.gz]; pick one of the versions there (${available}) or set K8S_SCHEMAS_DIR`);
     }
-    loadedSchemas.set(file, new KubernetesSchemas(version, file));
+    loadedSchemas.set(key, new KubernetesSchemas(version, definitions.document));
   }
-  return loadedSchemas.get(file)!;
+  return loadedSchemas.get(key)!;
 }
 
 /** One schema problem of one document in one Kubernetes version. */

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { renderAccessMarkdown } from './endpoint-access';
-import { ExposedEndpoint } from './exposed-endpoint';
+import { ExposedEndpoint, renderAccessMarkdown } from '../lib';
 
 /** The access map written beside the manifests (not a manifest: kubectl skips it). */
 export const ACCESS_MAP_FILE = 'ACCESS.md';

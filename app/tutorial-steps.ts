@@ -1,8 +1,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ExposedEndpoint } from './exposed-endpoint';
-import { SecureNginxApp, SecureNginxAppProps } from './secure-nginx-app';
+import { ExposedEndpoint, SecureNginxApp, SecureNginxAppProps } from '../lib';
 
 /** A tutorial step other than the final state, synthesized into `steps/<id>/`. */
 export interface TutorialStep {

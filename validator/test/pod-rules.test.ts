@@ -1,4 +1,4 @@
-import { validateManifests } from '../../lib/validation';
+import { validateManifests } from '../src';
 import { expectViolation, objectOf, rulesOf, tutorialDocs } from './fixtures';
 
 const DEPLOYMENT = 'Deployment/default/my-nginx';
