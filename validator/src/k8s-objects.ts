@@ -1,3 +1,4 @@
+import { producedObject } from './produced-objects';
 import { ManifestDocument, Violation } from './types';
 
 /** Built-in kinds that live outside namespaces; every other kind is namespaced. */
@@ -60,9 +61,13 @@ export function ofKind(docs: ManifestDocument[], kind: string): ManifestDocument
   return docs.filter(doc => doc.object?.kind === kind);
 }
 
-/** The first document of that kind, namespace and name (core kinds only, as references carry no group). */
+/**
+ * The first document of that kind, namespace and name (core kinds only, as references carry no
+ * group), or the Secret or ConfigMap a controller makes from one (see produced-objects.ts).
+ */
 export function findObject(docs: ManifestDocument[], kind: string, namespace: string | undefined, name: unknown): ManifestDocument | undefined {
-  return ofKind(docs, kind).find(doc => doc.object.metadata?.name === name && namespaceOf(doc.object) === namespace);
+  return ofKind(docs, kind).find(doc => doc.object.metadata?.name === name && namespaceOf(doc.object) === namespace)
+    ?? producedObject(docs, kind, namespace, name);
 }
 
 /** The keys a Secret or ConfigMap provides, from `data`, `stringData` and `binaryData`. */
