@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { caVolume, CaSourceKind, ICertificateTrust, selfSignedSecretTrust } from './certificate-trust';
 import { PropsValidator } from './prop-validation';
 import { restrictedContainerSecurityContext } from './security';
 
@@ -12,8 +13,13 @@ export interface HttpsTarget {
   readonly serviceDnsNames: string[];
   /** Service port that speaks HTTPS. */
   readonly httpsPort: number;
-  /** Secret whose `tls.crt` is the CA to trust (for a self-signed certificate, the certificate itself). */
+  /** The target's TLS Secret. */
   readonly secret: kplus.ISecret;
+  /**
+   * How clients trust the target's certificate, from any namespace.
+   * @default clients in the target's namespace trust the Secret's `tls.crt` (a self-signed certificate)
+   */
+  readonly trust?: ICertificateTrust;
 }
 
 /** What the probe runs. */
@@ -29,7 +35,7 @@ export enum CurlProbeMode {
  * A tag, not `latest`, so pods do not change under users.
  */
 export const DEFAULT_CURL_IMAGE = 'curlimages/curl:8.10.1';
-/** Where the docs' curl pod mounts the Secret; curl gets `--cacert <this>/tls.crt`. */
+/** Where the docs' curl pod mounts the CA certificates; curl gets `--cacert <this>/tls.crt` (or `ca.crt` from a ConfigMap). */
 export const DEFAULT_CA_MOUNT_PATH = '/etc/nginx/ssl';
 export const CURL_IMAGE_UID = 100;
 
@@ -68,7 +74,8 @@ export interface CurlProbeProps {
    */
   readonly runAsUser?: number;
   /**
-   * Where the target's certificate is mounted; curl gets `--cacert <mountPath>/tls.crt`.
+   * Where the target's CA certificates are mounted; curl gets `--cacert <caMountPath>/<file>`, the
+   * file being `tls.crt` of the Secret (self-signed, same namespace) or `ca.crt` of a ConfigMap.
    * @default '/etc/nginx/ssl' (as in the docs)
    */
   readonly caMountPath?: string;
@@ -121,8 +128,9 @@ export function targetUrl(target: HttpsTarget, fromNamespace: string, path: stri
 }
 
 /**
- * A curl client of an HTTPS endpoint, trusting only the endpoint's own certificate. Only `tls.crt`
- * is mounted: the client has no use for the private key.
+ * A curl client of an HTTPS endpoint, trusting only the endpoint's CA (for a self-signed certificate,
+ * the certificate itself). It mounts CA certificates only, never the private key; in a namespace
+ * other than the target's it gets them from a ConfigMap there.
  */
 export class CurlProbe extends Construct {
   public readonly mode: CurlProbeMode;
@@ -155,12 +163,17 @@ export class CurlProbe extends Construct {
     check.integerAtLeast('runAsUser', runAsUser, 1);
     check.check(props.target.serviceDnsNames.length >= 3, 'target.serviceDnsNames',
       'needs the Service\'s DNS names (NAME, NAME.NS, NAME.NS.svc, ...): pass a SecureNginxApp or ExposedEndpoint');
+    const trust = props.target.trust ?? selfSignedSecretTrust(props.target.namespace, props.target.secret.name,
+      'give the target a trust (a SecureNginxApp has one), so the probe gets the CA in its namespace');
+    const unavailable = trust.unavailableIn(namespace);
+    check.check(unavailable === undefined, 'namespace', `${unavailable}`);
     check.throwIfInvalid();
 
+    const ca = trust.provideIn(this, namespace);
     this.url = targetUrl(props.target, namespace, props.path ?? '/');
     this.command = curlCheckCommand({
       url: this.url,
-      caFile: `${caMountPath}/tls.crt`,
+      caFile: `${caMountPath}/${ca.key}`,
       retries,
       maxTimeSeconds: timeout.toSeconds(),
     });
@@ -194,9 +207,7 @@ export class CurlProbe extends Construct {
         memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
       },
     });
-    curl.mount(caMountPath, kplus.Volume.fromSecret(this, 'CaVolume', props.target.secret, {
-      name: 'secret-volume',
-      items: { 'tls.crt': { path: 'tls.crt' } },
-    }), { readOnly: true });
+    const volumeName = ca.kind === CaSourceKind.SECRET ? 'secret-volume' : 'ca-volume';
+    curl.mount(caMountPath, caVolume(this, 'CaVolume', ca, volumeName), { readOnly: true });
   }
 }

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { readCertificateFacts } from './certificate';
+import { ICertificateTrust, selfSignedSecretTrust } from './certificate-trust';
 import { DEFAULT_CA_MOUNT_PATH, HttpsTarget } from './curl-probe';
 import { describeEndpointAccess, EndpointAccess } from './endpoint-access';
 import { PropsValidator } from './prop-validation';
@@ -14,12 +15,25 @@ export interface BackendContainerPort {
   readonly number: number;
 }
 
-/** The TLS a backend serves: its Secret and certificate (to check names and to trust it). */
+/** The TLS a backend serves: its Secret, the names its certificate covers, and how clients trust it. A {@link ServingCertificate} is one. */
 export interface EndpointTls {
   /** `kubernetes.io/tls` Secret holding `tls.crt` and `tls.key`. */
   readonly secret: kplus.ISecret;
-  /** The certificate in the Secret, PEM. */
-  readonly certificatePem: string;
+  /**
+   * The certificate in the Secret, PEM.
+   * @default unknown at synth time (e.g. cert-manager issues it): give dnsNames
+   */
+  readonly certificatePem?: string;
+  /**
+   * DNS names the certificate covers.
+   * @default those in certificatePem
+   */
+  readonly dnsNames?: string[];
+  /**
+   * How clients trust the certificate.
+   * @default clients in the Secret's namespace trust its `tls.crt` (a self-signed certificate)
+   */
+  readonly trust?: ICertificateTrust;
 }
 
 /** The pods an endpoint routes to. A {@link SecureNginxApp}'s `backend`, or {@link ExposedEndpoint.backendOf}. */
@@ -231,7 +245,7 @@ export class ExposedEndpoint extends Construct {
       `${JSON.stringify(port)} is not a port of Service ${this.serviceName}: use one of ${this.ports.map((p) => p.name ?? p.port).join(', ')}`);
     check.dnsSubdomain('addIngress.className', options.className);
     if (options.tls) {
-      const sans = readCertificateFacts(options.tls.certificatePem).dnsNames;
+      const sans = coveredNames(options.tls) ?? [];
       check.check(sans.some((san) => dnsNameMatches(san, options.host)), 'addIngress.tls',
         `the certificate in Secret ${options.tls.secret.name} does not cover host ${options.host} (it covers ${sans.join(', ')}): add the host to the certificate (e.g. SecureNginxApp extraSans)`);
     }
@@ -303,7 +317,7 @@ export class ExposedEndpoint extends Construct {
     if (!httpsPort || !tls) {
       throw new Error(`ExposedEndpoint at '${this.node.path}' has no TLS port with a TLS backend to probe: give it a port named 'https' and a backend with tls`);
     }
-    return { namespace: this.namespace, serviceDnsNames: this.serviceDnsNames, httpsPort: httpsPort.port, secret: tls.secret };
+    return { namespace: this.namespace, serviceDnsNames: this.serviceDnsNames, httpsPort: httpsPort.port, secret: tls.secret, trust: trustOf(tls, this.namespace) };
   }
 
   /** Every documented way to reach this endpoint. */
@@ -315,7 +329,7 @@ export class ExposedEndpoint extends Construct {
       externalName: this.externalName,
       clusterDomain: this.clusterDomain,
       ports: this.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol, nodePort: p.nodePort, tls: isTlsPort(p) })),
-      caFile: this.backend?.tls ? `${DEFAULT_CA_MOUNT_PATH}/tls.crt` : undefined,
+      caFile: this.backend?.tls ? `${DEFAULT_CA_MOUNT_PATH}/${trustOf(this.backend.tls, this.namespace).sourceIn(this.namespace).key}` : undefined,
       ingress: this.ingressOptions && { host: this.ingressOptions.host, path: this.ingressOptions.path!, tls: this.ingressOptions.tls !== undefined },
       admittedPeers: this.admittedPeers?.map(describePeer),
     });
@@ -355,12 +369,25 @@ export class ExposedEndpoint extends Construct {
   private checkCertificateCoversNames(check: PropsValidator): void {
     const tls = this.backend?.tls;
     if (!tls || !this.ports.some(isTlsPort)) return;
-    const sans = readCertificateFacts(tls.certificatePem).dnsNames;
+    const sans = coveredNames(tls);
+    check.check(sans !== undefined, 'backend.tls', 'says neither certificatePem nor dnsNames, so nobody can tell which names it covers: give one of them');
+    if (!sans) return;
     const names = serviceDnsNames(this.serviceName, this.namespace, this.clusterDomain);
     const uncovered = names.filter((name) => !sans.some((san) => dnsNameMatches(san, name)));
     check.check(uncovered.length === 0, 'name',
       `the backend's certificate (Secret ${tls.secret.name}) does not cover ${uncovered.join(', ')}: clients would fail hostname verification; add them to the certificate (e.g. SecureNginxApp extraSans)`);
   }
+}
+
+/** The DNS names a backend's certificate covers, when known. */
+function coveredNames(tls: EndpointTls): string[] | undefined {
+  return tls.dnsNames ?? (tls.certificatePem === undefined ? undefined : readCertificateFacts(tls.certificatePem).dnsNames);
+}
+
+/** How clients of a backend in `namespace` trust it; by default the Secret's `tls.crt` (self-signed). */
+export function trustOf(tls: EndpointTls, namespace: string): ICertificateTrust {
+  return tls.trust ?? selfSignedSecretTrust(namespace, tls.secret.name,
+    'give the backend\'s tls a trust (e.g. a ServingCertificate), so clients elsewhere get the CA in their namespace');
 }
 
 /** A NetworkPolicy spec admitting `peers` to the pods labelled `podLabels` on the ports' targets. */

@@ -17,3 +17,19 @@ export { renderNginxServerConfig } from './nginx-config';
 export type { NginxServerConfigOptions } from './nginx-config';
 export { restrictedContainerSecurityContext } from './security';
 export { DEFAULT_CERTIFICATE_STORE_DIR, ROTATE_CERTIFICATES_ENV, CERTIFICATE_STORE_DIR_ENV } from './certificate-store';
+export { ServingCertificate } from './serving-certificate';
+export type { ServingCertificateProps } from './serving-certificate';
+export { CertificateSource } from './certificate-source';
+export type {
+  ICertificateSource, ServingCertificateRequest, BoundCertificate, GeneratedCertificateOptions, PemCertificateOptions,
+  PemFileCertificateOptions, ExistingSecretOptions, CertManagerCertificateOptions,
+} from './certificate-source';
+export { CertificateAuthority } from './certificate-authority';
+export type { GeneratedCertificateAuthorityProps, PemCertificateAuthorityProps, PemFileCertificateAuthorityProps } from './certificate-authority';
+export { CertManagerAuthority } from './cert-manager-authority';
+export type { CertManagerAuthorityProps } from './cert-manager-authority';
+export { CaSourceKind, CA_CERTIFICATE_KEY } from './certificate-trust';
+export type { ICertificateTrust, CaSource } from './certificate-trust';
+export { KeyAlgorithm } from './key-algorithm';
+export { readCertificateFacts } from './certificate';
+export type { CertificateFacts } from './certificate';

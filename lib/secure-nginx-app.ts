@@ -3,11 +3,14 @@ import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { defaultCertificateStoreDir, obtainCertificate, rotationRequested } from './certificate-store';
+import { CertificateSource, ICertificateSource } from './certificate-source';
+import { ICertificateTrust } from './certificate-trust';
 import { EndpointBackend, ExposedEndpoint } from './exposed-endpoint';
+import { rsaKeyAlgorithm } from './key-algorithm';
 import { renderNginxServerConfig } from './nginx-config';
 import { PropsValidator } from './prop-validation';
 import { restrictedContainerSecurityContext } from './security';
+import { ServingCertificate } from './serving-certificate';
 import { DEFAULT_CLUSTER_DOMAIN, serviceDnsNames } from './service-access';
 
 /**
@@ -87,12 +90,19 @@ export interface SecureNginxAppProps {
    */
   readonly extraSans?: string[];
   /**
-   * Certificate lifetime in days.
+   * Where the serving certificate comes from: generated self-signed (the tutorial's), signed by a CA
+   * you generate or bring (`CertificateSource.signedBy`), your own PEM, an existing Secret, or cert-manager.
+   * @default CertificateSource.selfSigned(), shaped by keySize, certificateValidityDays, certificateStoreDir and rotateCertificate
+   */
+  readonly certificate?: ICertificateSource;
+  /**
+   * Lifetime in days of the default self-signed certificate (others: set it on their source).
    * @default 365
    */
   readonly certificateValidityDays?: number;
   /**
-   * RSA key size in bits; at least 2048.
+   * RSA key size in bits of the default self-signed certificate: 2048, 3072 or 4096. For ECDSA use
+   * `certificate: CertificateSource.selfSigned({ keyAlgorithm: KeyAlgorithm.ECDSA_P256 })`.
    * @default 2048
    */
   readonly keySize?: number;
@@ -117,13 +127,13 @@ export interface SecureNginxAppProps {
    */
   readonly clusterDomain?: string;
   /**
-   * Directory where the generated key and certificate are kept between synths (mode 0600 files).
+   * Directory where the default certificate's key and certificate are kept between synths (mode 0600 files).
    * @default $CDK8S_CERT_STORE, else '.cdk8s-certs'
    */
   readonly certificateStoreDir?: string;
   /**
-   * Generate a new certificate even though the stored one still fits.
-   * @default true when $CDK8S_ROTATE_CERTS is '1', else false
+   * Generate a new default certificate even though the stored one still fits.
+   * @default true when $CDK8S_ROTATE_CERTS is '1' or names this Secret (`namespace/name`) or construct path
    */
   readonly rotateCertificate?: boolean;
   /**
@@ -153,12 +163,16 @@ export class SecureNginxApp extends Construct {
   public readonly service: k8s.KubeService;
   public readonly deployment: kplus.Deployment;
   public readonly configMap: kplus.ConfigMap;
+  /** The serving certificate: its Secret, names and trust. */
+  public readonly certificate: ServingCertificate;
   /** The TLS Secret, as a reference other cdk8s-plus constructs can mount. */
   public readonly secret: kplus.ISecret;
-  /** The TLS Secret object itself (base64 `data`, so re-applying it is a no-op). */
-  public readonly secretObject: k8s.KubeSecret;
-  /** The serving certificate (PEM), also the CA clients pass to `--cacert`. */
-  public readonly certificatePem: string;
+  /** The TLS Secret object itself (base64 `data`, so re-applying it is a no-op); undefined when the synth writes no Secret. */
+  public readonly secretObject?: k8s.KubeSecret;
+  /** The serving certificate (PEM) when known at synth time; for a self-signed one, also the CA clients pass to `--cacert`. */
+  public readonly certificatePem?: string;
+  /** How clients in any namespace trust the certificate (what a {@link CurlProbe} mounts). */
+  public readonly trust: ICertificateTrust;
   /** Where the Secret is mounted in the nginx container. */
   public readonly tlsMountPath = '/etc/nginx/ssl';
   /** Where the ConfigMap is mounted in the nginx container. */
@@ -205,7 +219,12 @@ export class SecureNginxApp extends Construct {
     check.check(serviceType !== kplus.ServiceType.EXTERNAL_NAME, 'serviceType',
       'ExternalName points at a name outside the cluster and cannot front these pods: use ClusterIP, NodePort or LoadBalancer');
     check.integerAtLeast('certificateValidityDays', validityDays, 1);
-    check.integerAtLeast('keySize', keySize, 2048);
+    check.check(rsaKeyAlgorithm(keySize) !== undefined, 'keySize',
+      `${keySize} is not supported: use 2048, 3072 or 4096, or an ECDSA key with certificate: CertificateSource.selfSigned({ keyAlgorithm })`);
+    for (const field of ['keySize', 'certificateValidityDays', 'certificateStoreDir', 'rotateCertificate'] as const) {
+      check.check(props.certificate === undefined || props[field] === undefined, field,
+        'only shapes the default self-signed certificate: set it on the certificate source instead (e.g. CertificateSource.signedBy(ca, { validityDays }))');
+    }
     check.dnsSubdomain('secretName', secretName);
     check.dnsSubdomain('configMapName', configMapName);
     check.dnsSubdomain('clusterDomain', props.clusterDomain);
@@ -217,28 +236,24 @@ export class SecureNginxApp extends Construct {
     this.podLabels = { run: this.name };
     const metadata = (name: string) => ({ name, namespace: this.namespace, labels: this.podLabels });
 
-    const tls = obtainCertificate({
+    this.certificate = new ServingCertificate(this, 'Certificate', {
+      source: props.certificate ?? CertificateSource.selfSigned({
+        keyAlgorithm: rsaKeyAlgorithm(keySize),
+        validityDays,
+        storeDir: props.certificateStoreDir,
+        rotate: props.rotateCertificate,
+      }),
+      secretName,
+      namespace: this.namespace,
       commonName: this.name,
       organization: this.name,
-      dnsNames: [...new Set([...this.serviceDnsNames, ...extraSans])],
-      validityDays,
-      keySize,
-    }, {
-      directory: props.certificateStoreDir ?? defaultCertificateStoreDir(),
-      // Keyed by construct path: the same Secret may be synthesized with other names in another app.
-      entryName: this.node.path.replace(/[^A-Za-z0-9.-]+/g, '.'),
-      rotate: props.rotateCertificate ?? rotationRequested(),
+      dnsNames: [...this.serviceDnsNames, ...extraSans],
+      labels: this.podLabels,
     });
-    this.certificatePem = tls.certificatePem;
-    this.secretObject = new k8s.KubeSecret(this, 'Secret', {
-      metadata: metadata(secretName),
-      type: 'kubernetes.io/tls',
-      data: {
-        'tls.crt': Buffer.from(tls.certificatePem).toString('base64'),
-        'tls.key': Buffer.from(tls.privateKeyPem).toString('base64'),
-      },
-    });
-    this.secret = kplus.Secret.fromSecretName(this, 'SecretRef', secretName);
+    this.certificatePem = this.certificate.certificatePem;
+    this.secretObject = this.certificate.secretObject;
+    this.secret = this.certificate.secret;
+    this.trust = this.certificate.trust;
 
     const nginxConfig = renderNginxServerConfig({
       httpPort: containerHttpPort,
@@ -263,8 +278,9 @@ export class SecureNginxApp extends Construct {
     this.deployment.select(kplus.LabelSelector.of({ labels: this.podLabels }));
     Object.entries(this.podLabels).forEach(([key, value]) => this.deployment.podMetadata.addLabel(key, value));
     // Pods restart when the certificate or config changes, as they read both only at start.
+    // A certificate cert-manager renews in the cluster is unknown here: see the README on reloading.
     this.deployment.podMetadata.addAnnotation('checksum/tls-and-config',
-      createHash('sha256').update(tls.certificatePem).update(nginxConfig).digest('hex'));
+      createHash('sha256').update(this.certificatePem ?? '').update(nginxConfig).digest('hex'));
 
     const nginx = this.deployment.addContainer({
       name: 'nginxhttps',
@@ -293,7 +309,7 @@ export class SecureNginxApp extends Construct {
     this.backend = {
       podLabels: this.podLabels,
       containerPorts: nginx.ports.map((p) => ({ name: p.name, number: p.number })),
-      tls: { secret: this.secret, certificatePem: tls.certificatePem },
+      tls: this.certificate,
     };
     this.endpoint = new ExposedEndpoint(this, 'Endpoint', {
       name: this.name,

@@ -1,7 +1,9 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { EndpointBackend, ExposedEndpoint, ExposedEndpointProps, SecureNginxApp } from '../lib';
+import {
+  CertificateSource, CertManagerAuthority, CurlProbe, CurlProbeMode, EndpointBackend, ExposedEndpoint, ExposedEndpointProps, SecureNginxApp, serviceDnsNames, ServingCertificate,
+} from '../lib';
 import { dnsNameMatches, networkPolicySpec } from '../lib/exposed-endpoint';
 import { findObject, synthObjects, tempDir } from './support';
 
@@ -157,6 +159,26 @@ describe('ExposedEndpoint as a CurlProbe target', () => {
       .toThrow(/name: the backend's certificate \(Secret web-tls\) does not cover other, other.default, other.default.svc, other.default.svc.cluster.local/);
     const plain = new ExposedEndpoint(chart, 'Plain', { name: 'plain', backend: BACKEND });
     expect(() => plain.asHttpsTarget()).toThrow(/no TLS port with a TLS backend/);
+  });
+});
+
+describe('ExposedEndpoint with a ServingCertificate for your own workload', () => {
+  test('a cert-manager certificate (no PEM at synth time) is checked by its requested names, and probed through its trust', () => {
+    const chart = Testing.chart();
+    const api = new kplus.Deployment(chart, 'Api', { containers: [{ image: 'example/api:1.0', ports: [{ name: 'https', number: 8443 }] }] });
+    const certificate = new ServingCertificate(chart, 'ApiCert', {
+      secretName: 'api-tls', dnsNames: serviceDnsNames('api', 'default'), source: CertificateSource.certManager(new CertManagerAuthority(chart, 'Ca')),
+    });
+    const endpoint = new ExposedEndpoint(chart, 'ApiSvc', { name: 'api', backend: ExposedEndpoint.backendOf(api, certificate), ports: [{ name: 'https', port: 443, targetPort: 'https' }] });
+    expect(certificate.certificatePem).toBeUndefined();
+    expect(() => endpoint.addIngress({ host: 'api.example.com', port: 'https', tls: certificate }))
+      .toThrow(/addIngress.tls: the certificate in Secret api-tls does not cover host api.example.com \(it covers api, api.default/);
+    expect(() => new ExposedEndpoint(chart, 'Other', { name: 'other', backend: ExposedEndpoint.backendOf(api, certificate), ports: [{ name: 'https', port: 443, targetPort: 'https' }] }))
+      .toThrow(/name: the backend's certificate \(Secret api-tls\) does not cover other, /);
+    new CurlProbe(chart, 'Probe', { target: endpoint.asHttpsTarget(), mode: CurlProbeMode.JOB, namespace: 'qa' });
+    const job = Testing.synth(chart).find((o) => o.kind === 'Job');
+    expect(job.spec.template.spec.volumes).toEqual([{ name: 'ca-volume', configMap: { name: 'cdk8s-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }]);
+    expect(endpoint.access.ports[0].curlCommand).toBe('curl https://api/ --cacert /etc/nginx/ssl/ca.crt');
   });
 });
 

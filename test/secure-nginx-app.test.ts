@@ -130,7 +130,7 @@ describe('SecureNginxApp props', () => {
     expect(service.spec.ports.map((p: any) => p.nodePort)).toEqual([30080, 30443]);
     expect(findObject(objects, 'Deployment', 'shop').spec.replicas).toBe(3);
     expect(findObject(objects, 'ConfigMap', 'shop-nginx-conf').data['default.conf']).toContain('    add_header X-Frame-Options DENY;\n');
-    expect(readCertificateFacts(app.certificatePem).dnsNames).toEqual([
+    expect(readCertificateFacts(app.certificatePem!).dnsNames).toEqual([
       'shop', 'shop.prod', 'shop.prod.svc', 'shop.prod.svc.cluster.local', 'shop.example.com', '*.shop.example.com',
     ]);
   });
@@ -162,7 +162,7 @@ describe('SecureNginxApp rejects bad input, naming the construct path and the fi
     ['duplicate nodePorts', { httpNodePort: 30001, httpsNodePort: 30001 }, /httpsNodePort: 30001 is also httpNodePort/],
     ['nodePort on ClusterIP', { serviceType: kplus.ServiceType.CLUSTER_IP, httpNodePort: 30001 }, /httpNodePort: node ports need serviceType NodePort or LoadBalancer/],
     ['zero validity', { certificateValidityDays: 0 }, /certificateValidityDays: 0 is not allowed: use an integer >= 1/],
-    ['weak key', { keySize: 1024 }, /keySize: 1024 is not allowed: use an integer >= 2048/],
+    ['weak key', { keySize: 1024 }, /keySize: 1024 is not supported: use 2048, 3072 or 4096/],
     ['bad secret name', { secretName: 'tls_secret' }, /secretName: "tls_secret" is invalid: a DNS-1123 subdomain/],
     ['bad SAN', { extraSans: ['ok.example.com', 'bad name'] }, /extraSans\[1\]: "bad name" is invalid: a DNS-1123 subdomain/],
   ];
