@@ -45,7 +45,7 @@ export class EmulatedCluster {
 
   /** Deploys `app`; `label` names the network namespace and temp dirs. */
   static async start(app: TlsServingApp, label: string): Promise<EmulatedCluster> {
-    const filesDir = dirOutsideMounts([...app.server.mounts, ...app.probe.mounts]);
+    const filesDir = dirOutsideMounts([...app.server.mounts, ...app.probes.flatMap((probe) => probe.mounts)]);
     const clusterDir = mkdtempSync(join(filesDir, `${label}-`));
     let sandbox: NetworkSandbox;
     try {

@@ -123,26 +123,28 @@ describe('readTlsServingApp', () => {
     expect(processIdentity(app.server.security, app.server.id)).toEqual({ uid: 101, gid: 3000, groups: [2000] });
   });
 
-  test('finds the probe Job by the TLS Secret, honouring items, and keeps command + args as written', () => {
+  test('finds the probe Job by its curl URL, honouring items, and keeps command + args as written', () => {
     expect(app.tlsSecret).toEqual({ name: 'tls', certificatePem: 'CERT' });
-    expect(app.probe.command).toEqual(['sh', '-c', 'curl --cacert /ca/ca/bundle.pem https://web/']);
-    expect(app.probe.env).toEqual({ SSL_CERT_DIR: '/nowhere' });
-    expect(app.probe.mounts[0].files.map((f) => [f.path, f.content.toString(), octal(f.mode)])).toEqual([
+    expect(app.probes).toHaveLength(1);
+    expect(app.probes[0].namespace).toBe('web');
+    expect(app.probes[0].command).toEqual(['sh', '-c', 'curl --cacert /ca/ca/bundle.pem https://web/']);
+    expect(app.probes[0].env).toEqual({ SSL_CERT_DIR: '/nowhere' });
+    expect(app.probes[0].mounts[0].files.map((f) => [f.path, f.content.toString(), octal(f.mode)])).toEqual([
       ['ca/bundle.pem', 'CERT', '400'],
     ]);
-    expect(octal(app.probe.mounts[0].subdirectoryMode)).toBe('755');
+    expect(octal(app.probes[0].mounts[0].subdirectoryMode)).toBe('755');
   });
 
   test('withSecretData replaces the served certificate everywhere the Secret is mounted', () => {
     const replaced = readTlsServingApp(withSecretData(parseManifests([MANIFESTS]), 'tls', { 'tls.crt': 'OTHER' }));
     expect(replaced.tlsSecret.certificatePem).toBe('OTHER');
-    expect(replaced.probe.mounts[0].files[0].content.toString()).toBe('OTHER');
+    expect(replaced.probes[0].mounts[0].files[0].content.toString()).toBe('OTHER');
     expect(replaced.server.mounts[0].files.map((f) => f.content.toString())).toEqual(['OTHER', 'KEY']);
   });
 
   test('says which object is missing or ambiguous', () => {
     const withoutJob = MANIFESTS.slice(0, MANIFESTS.indexOf('apiVersion: batch/v1'));
-    expect(() => readTlsServingApp(parseManifests([withoutJob]))).toThrow('expected exactly one Job mounting Secret tls (the curl probe), found 0');
+    expect(() => readTlsServingApp(parseManifests([withoutJob]))).toThrow(/expected at least one Job running curl against .*web\\.web\\.svc.* \(the curl probe\), found 0/);
     const secondService = 'apiVersion: v1\nkind: Service\nmetadata: { name: web2, namespace: web }\nspec: { selector: { tier: front } }';
     expect(() => readTlsServingApp(parseManifests([MANIFESTS, secondService]))).toThrow(
       'expected exactly one Service selecting pods that mount a kubernetes.io/tls Secret, found 2: web, web2',

@@ -127,9 +127,12 @@ export interface TlsServingApp {
   server: ContainerView;
   /** The kubernetes.io/tls Secret the server mounts. */
   tlsSecret: { name: string; certificatePem: string };
-  /** The container of the Job that mounts the same Secret and runs curl against the Service. */
-  probe: ContainerView & { command: string[] };
+  /** The containers of every Job, in any namespace, that runs curl against one of the Service's names. */
+  probes: Probe[];
 }
+
+/** A curl Job's container: what it runs, and its CA files from its own namespace's Secrets and ConfigMaps. */
+export type Probe = ContainerView & { command: string[]; namespace: string };
 
 const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod']);
 
@@ -165,7 +168,7 @@ export function readTlsServingApp(manifests: Manifest[]): TlsServingApp {
       certificatePem:
         secretEntries(tlsSecret).get('tls.crt')?.toString('utf8') ?? fail(`Secret ${tlsSecret.metadata.name} has no tls.crt`),
     },
-    probe: readProbe(manifests, namespace, tlsSecret.metadata.name),
+    probes: readProbes(manifests, serviceDnsNames(service.metadata.name, namespace)),
   };
 }
 
@@ -205,29 +208,19 @@ function servedWorkload(manifests: Manifest[]): { service: Manifest; workload: M
   return { service, workload };
 }
 
-function readProbe(manifests: Manifest[], namespace: string, secretName: string): TlsServingApp['probe'] {
-  const mountsSecret = (pod: PodSpec, container: Container) =>
-    mountedVolumes(pod, container).some((volume) => volume.secret?.secretName === secretName);
-  const job = exactlyOne(
-    manifests.filter(
-      (m) =>
-        m.kind === 'Job' &&
-        namespaceOf(m) === namespace &&
-        podTemplateOf(m).spec.containers.some((c) => mountsSecret(podTemplateOf(m).spec, c)),
-    ),
-    `Job mounting Secret ${secretName} (the curl probe)`,
-  );
-  const pod = podTemplateOf(job).spec;
-  const container = exactlyOne(
-    pod.containers.filter((c) => mountsSecret(pod, c)),
-    `container of Job ${job.metadata.name} mounting Secret ${secretName}`,
-  );
-  const view = containerView(manifests, job, container);
-  if (!view.command) {
+function readProbes(manifests: Manifest[], dnsNames: string[]): Probe[] {
+  const host = new RegExp(`https://(${dnsNames.map((name) => name.replace(/\./g, '\\.')).join('|')})([:/]|$)`);
+  const probes = manifests
+    .filter((m) => m.kind === 'Job')
+    .flatMap((job) => podTemplateOf(job).spec.containers
+      .filter((c) => host.test([...(c.command ?? []), ...(c.args ?? [])].join(' ')))
+      .map((container) => ({ view: containerView(manifests, job, container), namespace: namespaceOf(job) })));
+  if (probes.length === 0) throw new Error(`expected at least one Job running curl against ${host.source} (the curl probe), found 0`);
+  return probes.map(({ view, namespace }) => {
     // Without `command` the image's ENTRYPOINT would run, which the sandbox cannot know.
-    throw new Error(`probe ${view.id} sets no command; the sandbox can only run an explicit command`);
-  }
-  return { ...view, command: view.command };
+    if (!view.command) throw new Error(`probe ${view.id} sets no command; the sandbox can only run an explicit command`);
+    return { ...view, command: view.command, namespace };
+  });
 }
 
 /** Resolves each Service port's targetPort (number or port name) against the pod's containers. */

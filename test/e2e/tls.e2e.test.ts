@@ -122,13 +122,14 @@ describeIfRunnable('TLS e2e on the manifests of scripts/synth.js', () => {
   });
 
   test('the probe Job command, exactly as synthesized, exits 0', async () => {
-    const result = await cluster!.run(app.probe);
-    expect({ probe: app.probe.id, ...outcome(result), stdout: result.stdout.slice(0, 200) }).toMatchObject({ exitCode: 0 });
+    expect(app.probes).toHaveLength(1);
+    const result = await cluster!.run(app.probes[0]);
+    expect({ probe: app.probes[0].id, ...outcome(result), stdout: result.stdout.slice(0, 200) }).toMatchObject({ exitCode: 0 });
   });
 
   test('the probe Job command does not succeed against a certificate without the Service names', async () => {
     // The impostor does serve (the SAN test below shows curl reaching it); the probe must refuse it.
-    const result = await impostorCluster!.run(impostorApp.probe, PROBE_REJECTION_WINDOW_MS);
+    const result = await impostorCluster!.run(impostorApp.probes[0], PROBE_REJECTION_WINDOW_MS);
     expect(result.exitCode).not.toBe(0);
   });
 
