@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
-import { synthesizeWithAccessMap, writeDirectoryAtomically } from './synth-output';
+import { moveSecretsToOwnFolder, synthesizeWithAccessMap, writeDirectoryAtomically } from './synth-output';
 import { TutorialChart } from './tutorial-chart';
 import { buildStep, TUTORIAL_STEPS } from './tutorial-steps';
 
@@ -13,6 +13,11 @@ export interface SynthesizeTutorialOptions {
    * @default see SecureNginxAppProps.certificateStoreDir
    */
   readonly certificateStoreDir?: string;
+  /**
+   * Write Secrets to `secrets/` below each output folder instead of beside the other objects.
+   * @default false
+   */
+  readonly separateSecrets?: boolean;
 }
 
 /**
@@ -35,5 +40,6 @@ export function synthesizeTutorial(options: SynthesizeTutorialOptions): void {
     // Every construct is built (and validated) before anything is written.
     synthesizeWithAccessMap(app, 'How to reach the tutorial app');
     for (const { stepApp, step } of steps) synthesizeWithAccessMap(stepApp, `Step ${step.id}: ${step.title}`);
+    if (options.separateSecrets) [app, ...steps.map(({ stepApp }) => stepApp)].forEach((synthesized) => moveSecretsToOwnFolder(synthesized.outdir));
   });
 }

@@ -108,6 +108,34 @@ describe('the synthesized tutorial', () => {
   });
 });
 
+describe('CDK8S_SEPARATE_SECRETS=1', () => {
+  const store = tempDir('separate-store');
+  const together = tempDir('together-out');
+  const apart = path.join(tempDir('separate-out'), 'dist');
+  synthesizeInto(together, store);
+  execFileSync(process.execPath, ['scripts/synth.js'], {
+    cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: apart, CDK8S_CERT_STORE: store, CDK8S_SEPARATE_SECRETS: '1' }, stdio: 'pipe',
+  });
+  const kindsIn = (dir: string) => objectsIn(dir).map((o) => `${o.kind}/${o.metadata.name}`).sort();
+
+  test.each(['.', 'steps/01-clusterip', 'steps/03-ingress'])('%s: the Secrets move to secrets/ (0600 in 0700), everything else stays', (folder) => {
+    const secrets = path.join(apart, folder, 'secrets');
+    expect(kindsIn(secrets)).toEqual(['Secret/nginxsecret']);
+    expect(fs.statSync(secrets).mode & 0o777).toBe(0o700);
+    for (const file of fs.readdirSync(secrets)) expect(fs.statSync(path.join(secrets, file)).mode & 0o777).toBe(0o600);
+    expect(kindsIn(path.join(apart, folder))).toEqual(kindsIn(path.join(together, folder)).filter((k) => !k.startsWith('Secret/')));
+    expect(JSON.stringify(objectsIn(path.join(apart, folder)))).not.toMatch(/PRIVATE KEY|LS0tLS1CRUdJTi/);
+    // Together, the two folders are exactly what one folder holds otherwise, and valid as one set.
+    const both = loadManifests([path.join(apart, folder), secrets]);
+    expect(both.map((doc) => doc.object).sort(byName)).toEqual(objectsIn(path.join(together, folder)).sort(byName));
+    expect(validateManifests(both)).toEqual([]);
+  });
+});
+
+function byName(a: any, b: any): number {
+  return `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`);
+}
+
 describe('writeDirectoryAtomically', () => {
   test('a failing synth leaves the previous output untouched and no staging directories behind', () => {
     const parent = tempDir('atomic');

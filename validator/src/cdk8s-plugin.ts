@@ -30,9 +30,13 @@ export class KubernetesManifestValidation implements Validation {
       .filter(object => object !== null && object !== undefined)
       .map((object, index) => ({ file, index, object })));
     // cdk8s-cli hands over every manifest below the output folder; each folder is applied on its
-    // own (`kubectl apply -f dist/`, `kubectl apply -f dist/steps/NN-name/`), so each is one set.
+    // own (`kubectl apply -f dist/`, `kubectl apply -f dist/steps/NN-name/`), so each is one set,
+    // together with the Secrets an app may keep apart in its `secrets/` subfolder.
     const folders = new Map<string, ManifestDocument[]>();
-    for (const doc of docs) folders.set(path.dirname(doc.file), [...folders.get(path.dirname(doc.file)) ?? [], doc]);
+    for (const doc of docs) {
+      const folder = path.dirname(doc.file).replace(/\/secrets$/, '');
+      folders.set(folder, [...folders.get(folder) ?? [], doc]);
+    }
     const violations = [...folders.values()].flatMap(folderDocs => validateManifests(folderDocs, { versions: this.versions, crdFiles: this.crdFiles }));
     for (const violation of violations) {
       context.report.addViolation({

@@ -113,6 +113,16 @@ describe('cdk8s-cli plugin', () => {
     expect(report.toJson().summary.metadata).toEqual({ 'Kubernetes versions': 'v1.30.0', 'Documents': '4' });
   });
 
+  test('checks an output folder together with its secrets/ subfolder, where an app may keep its Secrets apart', async () => {
+    const [secret, ...rest] = TUTORIAL_YAML.split(/^---$/m);
+    const folder = tempDirWith({ 'app.k8s.yaml': rest.join('---') });
+    fs.mkdirSync(path.join(folder, 'secrets'));
+    fs.writeFileSync(path.join(folder, 'secrets', 'app.k8s.yaml'), secret);
+    const context = new ValidationContext([path.join(folder, 'app.k8s.yaml'), path.join(folder, 'secrets', 'app.k8s.yaml')], 'validation-plugin', '0.1.0');
+    await new KubernetesManifestValidation({ versions: ['v1.30.0'] }).validate(context);
+    expect(context.report.toJson().violations).toEqual([]);
+  });
+
   test('fails with one report violation per problem, pointing at the resource and field', async () => {
     const report = await runPlugin(BROKEN_YAML);
 
