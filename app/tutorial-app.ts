@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
+import { assertCoherent } from './coherence';
 import { synthesizeWithAccessMap, writeDirectoryAtomically } from './synth-output';
 import { TutorialChart } from './tutorial-chart';
 import { buildStep, TUTORIAL_STEPS } from './tutorial-steps';
@@ -32,7 +33,9 @@ export function synthesizeTutorial(options: SynthesizeTutorialOptions): void {
       buildStep(stepApp, step, certificateStoreDir);
       return { stepApp, step };
     });
-    // Every construct is built (and validated) before anything is written.
+    // Every construct is built and validated, and the objects of each folder checked together, before anything is written.
+    assertCoherent(app, options.outdir);
+    for (const { stepApp, step } of steps) assertCoherent(stepApp, path.join(options.outdir, 'steps', step.id));
     synthesizeWithAccessMap(app, 'How to reach the tutorial app');
     for (const { stepApp, step } of steps) synthesizeWithAccessMap(stepApp, `Step ${step.id}: ${step.title}`);
   });

@@ -1,6 +1,7 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { AppCoherenceCheck } from './app-coherence-check';
 import { PropsValidator } from './prop-validation';
 import { restrictedContainerSecurityContext } from './security';
 
@@ -43,8 +44,9 @@ export interface CurlProbeProps {
    */
   readonly mode?: CurlProbeMode;
   /**
-   * Name of the Deployment or Job, and the value of its `app` label.
-   * @default 'curl-deployment' for CLIENT (as in the docs), 'curl-check' for JOB
+   * Name of the Deployment or Job, and the value of its `app` label. The docs call the client
+   * `curl-deployment`.
+   * @default a name unique to the construct path, so several probes never clash (e.g. `chart-check-c8a1b2c3`)
    */
   readonly name?: string;
   /**
@@ -53,8 +55,8 @@ export interface CurlProbeProps {
    */
   readonly namespace?: string;
   /**
-   * Pod labels; NetworkPolicies admit the probe by these.
-   * @default { app: 'curlpod' } for CLIENT (as in the docs), { app: name } for JOB
+   * Pod labels; NetworkPolicies admit the probe by these. The docs label the client `app: curlpod`.
+   * @default { app: name }, unique like the name, so no two client Deployments select each other's pods
    */
   readonly podLabels?: Record<string, string>;
   /**
@@ -138,13 +140,13 @@ export class CurlProbe extends Construct {
     super(scope, id);
     this.mode = props.mode ?? CurlProbeMode.CLIENT;
     const isJob = this.mode === CurlProbeMode.JOB;
-    const name = props.name ?? (isJob ? 'curl-check' : 'curl-deployment');
+    const name = props.name ?? Names.toDnsLabel(this);
     const namespace = props.namespace ?? props.target.namespace;
     const caMountPath = props.caMountPath ?? DEFAULT_CA_MOUNT_PATH;
     const retries = props.retries ?? 10;
     const timeout = props.timeout ?? Duration.minutes(3);
     const runAsUser = props.runAsUser ?? CURL_IMAGE_UID;
-    this.podLabels = props.podLabels ?? (isJob ? { app: name } : { app: 'curlpod' });
+    this.podLabels = props.podLabels ?? { app: name };
 
     const check = new PropsValidator(this, 'CurlProbe');
     check.dnsSubdomain('name', name);
@@ -156,6 +158,7 @@ export class CurlProbe extends Construct {
     check.check(props.target.serviceDnsNames.length >= 3, 'target.serviceDnsNames',
       'needs the Service\'s DNS names (NAME, NAME.NS, NAME.NS.svc, ...): pass a SecureNginxApp or ExposedEndpoint');
     check.throwIfInvalid();
+    AppCoherenceCheck.addTo(this);
 
     this.url = targetUrl(props.target, namespace, props.path ?? '/');
     this.command = curlCheckCommand({

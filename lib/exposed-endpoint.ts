@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
+import { AppCoherenceCheck } from './app-coherence-check';
 import { readCertificateFacts } from './certificate';
 import { DEFAULT_CA_MOUNT_PATH, HttpsTarget } from './curl-probe';
 import { describeEndpointAccess, EndpointAccess } from './endpoint-access';
@@ -207,6 +208,7 @@ export class ExposedEndpoint extends Construct {
       this.checkCertificateCoversNames(check);
     }
     check.throwIfInvalid();
+    AppCoherenceCheck.addTo(this);
 
     this.serviceDnsNames = serviceDnsNames(this.serviceName, this.namespace, this.clusterDomain);
     this.service = new k8s.KubeService(this, 'Service', {
@@ -230,8 +232,8 @@ export class ExposedEndpoint extends Construct {
     check.check(this.ports.some((p) => p.name === port || p.port === port), 'addIngress.port',
       `${JSON.stringify(port)} is not a port of Service ${this.serviceName}: use one of ${this.ports.map((p) => p.name ?? p.port).join(', ')}`);
     check.dnsSubdomain('addIngress.className', options.className);
-    if (options.tls) {
-      const sans = readCertificateFacts(options.tls.certificatePem).dnsNames;
+    const sans = options.tls && certificateDnsNames(check, 'addIngress.tls.certificatePem', options.tls.certificatePem);
+    if (options.tls && sans) {
       check.check(sans.some((san) => dnsNameMatches(san, options.host)), 'addIngress.tls',
         `the certificate in Secret ${options.tls.secret.name} does not cover host ${options.host} (it covers ${sans.join(', ')}): add the host to the certificate (e.g. SecureNginxApp extraSans)`);
     }
@@ -355,11 +357,22 @@ export class ExposedEndpoint extends Construct {
   private checkCertificateCoversNames(check: PropsValidator): void {
     const tls = this.backend?.tls;
     if (!tls || !this.ports.some(isTlsPort)) return;
-    const sans = readCertificateFacts(tls.certificatePem).dnsNames;
+    const sans = certificateDnsNames(check, 'backend.tls.certificatePem', tls.certificatePem);
+    if (!sans) return;
     const names = serviceDnsNames(this.serviceName, this.namespace, this.clusterDomain);
     const uncovered = names.filter((name) => !sans.some((san) => dnsNameMatches(san, name)));
     check.check(uncovered.length === 0, 'name',
       `the backend's certificate (Secret ${tls.secret.name}) does not cover ${uncovered.join(', ')}: clients would fail hostname verification; add them to the certificate (e.g. SecureNginxApp extraSans)`);
+  }
+}
+
+/** The DNS names of a certificate given to us, or undefined after recording that it is no certificate. */
+function certificateDnsNames(check: PropsValidator, field: string, certificatePem: string): string[] | undefined {
+  try {
+    return readCertificateFacts(certificatePem).dnsNames;
+  } catch (error) {
+    check.check(false, field, `is not a readable PEM certificate (${(error as Error).message}): pass the certificate itself, '-----BEGIN CERTIFICATE-----' to '-----END CERTIFICATE-----'`);
+    return undefined;
   }
 }
 

@@ -1,8 +1,11 @@
 import { createHash } from 'crypto';
+import { isIP } from 'net';
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
+import { AppCoherenceCheck } from './app-coherence-check';
+import { MAX_VALIDITY_DAYS, RSA_KEY_SIZES } from './certificate';
 import { defaultCertificateStoreDir, obtainCertificate, rotationRequested } from './certificate-store';
 import { EndpointBackend, ExposedEndpoint } from './exposed-endpoint';
 import { renderNginxServerConfig } from './nginx-config';
@@ -17,6 +20,8 @@ import { DEFAULT_CLUSTER_DOMAIN, serviceDnsNames } from './service-access';
 export const DEFAULT_NGINX_IMAGE = 'nginxinc/nginx-unprivileged:1.28-alpine';
 /** The uid and gid the unprivileged nginx image runs as. */
 export const NGINX_UNPRIVILEGED_UID = 101;
+/** Linux's default `net.ipv4.ip_unprivileged_port_start`: lower ports need root or CAP_NET_BIND_SERVICE. */
+const UNPRIVILEGED_PORT_START = 1024;
 
 /** Props of {@link SecureNginxApp}. */
 export interface SecureNginxAppProps {
@@ -71,7 +76,8 @@ export interface SecureNginxAppProps {
    */
   readonly httpsNodePort?: number;
   /**
-   * Port nginx listens on for HTTP inside the container. Unprivileged users cannot bind below 1024.
+   * Port nginx listens on for HTTP inside the container. Unprivileged users cannot bind below 1024
+   * (see {@link allowPrivilegedContainerPorts}).
    * @default 8080
    */
   readonly containerHttpPort?: number;
@@ -81,18 +87,26 @@ export interface SecureNginxAppProps {
    */
   readonly containerHttpsPort?: number;
   /**
-   * DNS names added to the certificate besides the Service's own cluster DNS names
-   * (e.g. an Ingress host). A leading `*.` wildcard is allowed.
+   * Let the non-root nginx listen on container ports below 1024: the pod then sets the namespaced
+   * sysctl `net.ipv4.ip_unprivileged_port_start=0` (a safe sysctl, allowed by the Pod Security
+   * Standards). Without it such ports are refused, as nginx could not bind them.
+   * @default false
+   */
+  readonly allowPrivilegedContainerPorts?: boolean;
+  /**
+   * Names added to the certificate besides the Service's own cluster DNS names (e.g. an Ingress
+   * host): DNS names, a leading `*.` wildcard allowed, and IP addresses (written as IP SANs, the
+   * only kind clients match an address against).
    * @default none
    */
   readonly extraSans?: string[];
   /**
-   * Certificate lifetime in days.
+   * Certificate lifetime in days, at most 825 (the longest TLS clients accept).
    * @default 365
    */
   readonly certificateValidityDays?: number;
   /**
-   * RSA key size in bits; at least 2048.
+   * RSA key size in bits: 2048, 3072 or 4096.
    * @default 2048
    */
   readonly keySize?: number;
@@ -122,7 +136,8 @@ export interface SecureNginxAppProps {
    */
   readonly certificateStoreDir?: string;
   /**
-   * Generate a new certificate even though the stored one still fits.
+   * Generate a new certificate even though the stored one still fits (once per synth process:
+   * every output emitting the same Secret gets the same new certificate).
    * @default true when $CDK8S_ROTATE_CERTS is '1', else false
    */
   readonly rotateCertificate?: boolean;
@@ -183,6 +198,8 @@ export class SecureNginxApp extends Construct {
     const secretName = props.secretName ?? `${this.name}-tls`;
     const configMapName = props.configMapName ?? `${this.name}-nginx-conf`;
     const extraSans = props.extraSans ?? [];
+    const sanIpAddresses = extraSans.filter((san) => isIP(san));
+    const sanDnsNames = extraSans.filter((san) => !isIP(san));
     const runAsUser = props.runAsUser ?? NGINX_UNPRIVILEGED_UID;
 
     const check = new PropsValidator(this, 'SecureNginxApp');
@@ -192,8 +209,11 @@ export class SecureNginxApp extends Construct {
     check.port('httpPort', this.httpPort);
     check.port('httpsPort', this.httpsPort);
     check.check(this.httpPort !== this.httpsPort, 'httpsPort', `${this.httpsPort} is also httpPort: give the two Service ports different numbers`);
-    check.port('containerHttpPort', containerHttpPort);
-    check.port('containerHttpsPort', containerHttpsPort);
+    for (const [field, port] of [['containerHttpPort', containerHttpPort], ['containerHttpsPort', containerHttpsPort]] as const) {
+      check.port(field, port);
+      check.check(port >= UNPRIVILEGED_PORT_START || props.allowPrivilegedContainerPorts === true, field,
+        `${port} is below ${UNPRIVILEGED_PORT_START}, which the non-root nginx (uid ${runAsUser}) cannot bind: use a port from ${UNPRIVILEGED_PORT_START} (the Service can still offer ${port}), or set allowPrivilegedContainerPorts`);
+    }
     check.check(containerHttpPort !== containerHttpsPort, 'containerHttpsPort', `${containerHttpsPort} is also containerHttpPort: nginx needs two different ports`);
     check.nodePort('httpNodePort', props.httpNodePort);
     check.nodePort('httpsNodePort', props.httpsNodePort);
@@ -204,14 +224,15 @@ export class SecureNginxApp extends Construct {
       `node ports need serviceType NodePort or LoadBalancer, not ${serviceType}: remove the node ports or change serviceType`);
     check.check(serviceType !== kplus.ServiceType.EXTERNAL_NAME, 'serviceType',
       'ExternalName points at a name outside the cluster and cannot front these pods: use ClusterIP, NodePort or LoadBalancer');
-    check.integerAtLeast('certificateValidityDays', validityDays, 1);
-    check.integerAtLeast('keySize', keySize, 2048);
+    check.integerInRange('certificateValidityDays', validityDays, 1, MAX_VALIDITY_DAYS);
+    check.oneOf('keySize', keySize, RSA_KEY_SIZES);
     check.dnsSubdomain('secretName', secretName);
     check.dnsSubdomain('configMapName', configMapName);
     check.dnsSubdomain('clusterDomain', props.clusterDomain);
-    extraSans.forEach((san, i) => check.dnsSubdomain(`extraSans[${i}]`, san.replace(/^\*\./, '')));
+    extraSans.forEach((san, i) => isIP(san) || check.dnsSubdomain(`extraSans[${i}]`, san.replace(/^\*\./, '')));
     check.integerAtLeast('runAsUser', runAsUser, 1);
     check.throwIfInvalid();
+    AppCoherenceCheck.addTo(this);
 
     this.serviceDnsNames = serviceDnsNames(this.name, this.namespace, props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
     this.podLabels = { run: this.name };
@@ -220,14 +241,17 @@ export class SecureNginxApp extends Construct {
     const tls = obtainCertificate({
       commonName: this.name,
       organization: this.name,
-      dnsNames: [...new Set([...this.serviceDnsNames, ...extraSans])],
+      dnsNames: [...new Set([...this.serviceDnsNames, ...sanDnsNames])],
+      ipAddresses: [...new Set(sanIpAddresses)],
       validityDays,
       keySize,
     }, {
       directory: props.certificateStoreDir ?? defaultCertificateStoreDir(),
-      // Keyed by construct path: the same Secret may be synthesized with other names in another app.
-      entryName: this.node.path.replace(/[^A-Za-z0-9.-]+/g, '.'),
-      rotate: props.rotateCertificate ?? rotationRequested(),
+      // Keyed by what the cluster sees, so every output (final state, steps) emitting this Secret agrees.
+      usedAs: [this.namespace, secretName],
+      requestedBy: this.node.path,
+      // The process start: every app of this synth that shares the entry shares the new certificate.
+      replaceOlderThan: (props.rotateCertificate ?? rotationRequested()) ? new Date(performance.timeOrigin) : undefined,
     });
     this.certificatePem = tls.certificatePem;
     this.secretObject = new k8s.KubeSecret(this, 'Secret', {
@@ -257,7 +281,10 @@ export class SecureNginxApp extends Construct {
       replicas,
       select: false,
       // The key is group-readable (0440, group = fsGroup) so the non-root nginx can read it.
-      securityContext: { ensureNonRoot: true, user: runAsUser, group: runAsUser, fsGroup: runAsUser },
+      securityContext: {
+        ensureNonRoot: true, user: runAsUser, group: runAsUser, fsGroup: runAsUser,
+        sysctls: props.allowPrivilegedContainerPorts ? [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] : undefined,
+      },
       automountServiceAccountToken: false,
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: this.podLabels }));
