@@ -19,7 +19,7 @@ export function parseManifests(text: string, file: string): ManifestDocument[] {
   // prettyErrors: false keeps source excerpts out of messages (and is what survives very deep nesting).
   const objects = parseAllDocuments(text, { version: '1.1', prettyErrors: false }).map(document => {
     const [error] = document.errors;
-    if (error) throw new Error(`${file}:${lineAt(text, error.pos[0])}: invalid YAML: ${error.message}`);
+    if (error) throw new Error(`${file}: invalid YAML at line ${lineAt(text, error.pos[0])}: ${error.message}`);
     let object: unknown;
     try {
       object = document.toJS();
