@@ -38,7 +38,7 @@ export interface CertificateStoreOptions {
   /** Who asks (a construct path), for messages. */
   readonly requestedBy: string;
   /**
-   * Replace a stored certificate created at or before this moment (rotation). Pass the same moment
+   * Replace a stored certificate created before this moment (rotation). Pass the same moment
    * (e.g. when the synth process started) for every request in one synth, so outputs that share an
    * entry share the new certificate too.
    * @default stored certificates are kept while they fit
@@ -170,7 +170,7 @@ function inspectEntry(file: string, request: CertificateRequest, options: Certif
   const mismatches = certificateMismatches(facts, request);
   if (mismatches.length) return { problem: `its certificate does not match the request: ${mismatches.join('; ')}` };
   const createdAt = Date.parse(entry.createdAt ?? '');
-  if (options.replaceOlderThan && !(createdAt > options.replaceOlderThan.getTime())) return { problem: 'rotation was requested' };
+  if (options.replaceOlderThan && !(createdAt >= options.replaceOlderThan.getTime())) return { problem: 'rotation was requested' };
   const lifetimeMs = facts.notAfter.getTime() - facts.notBefore.getTime();
   if (facts.notAfter.getTime() - now.getTime() <= lifetimeMs / 3) {
     return { problem: `it expires ${facts.notAfter.toISOString()}, within the last third of its ${Math.round(lifetimeMs / DAY_MS)}-day lifetime` };

@@ -229,7 +229,11 @@ export class SecureNginxApp extends Construct {
     check.dnsSubdomain('secretName', secretName);
     check.dnsSubdomain('configMapName', configMapName);
     check.dnsSubdomain('clusterDomain', props.clusterDomain);
-    extraSans.forEach((san, i) => isIP(san) || check.dnsSubdomain(`extraSans[${i}]`, san.replace(/^\*\./, '')));
+    sanDnsNames.forEach((san) => {
+      const field = `extraSans[${extraSans.indexOf(san)}]`;
+      check.check(!/^[0-9.]+$/.test(san), field, `"${san}" looks like an IPv4 address but is not one: correct it, or give a DNS name`);
+      check.dnsSubdomain(field, san.replace(/^\*\./, ''));
+    });
     check.integerAtLeast('runAsUser', runAsUser, 1);
     check.throwIfInvalid();
     AppCoherenceCheck.addTo(this);
