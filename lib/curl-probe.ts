@@ -151,6 +151,9 @@ export class CurlProbe extends Construct {
     const check = new PropsValidator(this, 'CurlProbe');
     check.dnsSubdomain('name', name);
     check.dnsLabel('namespace', namespace);
+    // Pods mount Secrets of their own namespace only: elsewhere the CA volume would never mount.
+    check.check(namespace === props.target.namespace, 'namespace',
+      `"${namespace}" is not the target's namespace "${props.target.namespace}", where its certificate Secret is: pods can only mount Secrets of their own namespace; leave namespace unset`);
     check.check(caMountPath.startsWith('/'), 'caMountPath', `"${caMountPath}" is not absolute: use a path starting with '/'`);
     check.integerAtLeast('retries', retries, 0);
     check.check(timeout.toSeconds() >= 1, 'timeout', 'must be at least one second');

@@ -85,5 +85,7 @@ describe('CurlProbe', () => {
     const nginx = new SecureNginxApp(chart, 'Nginx', { certificateStoreDir: store });
     expect(() => new CurlProbe(chart, 'Bad', { target: nginx, caMountPath: 'etc/ssl', retries: -1 }))
       .toThrow(/CurlProbe at '.*Bad' has invalid props:[\s\S]*caMountPath: "etc\/ssl" is not absolute[\s\S]*retries: -1/);
+    expect(() => new CurlProbe(chart, 'Elsewhere', { target: nginx, namespace: 'qa' }))
+      .toThrow(/CurlProbe at '.*Elsewhere' has invalid props:\n {2}- namespace: "qa" is not the target's namespace "default", where its certificate Secret is/);
   });
 });

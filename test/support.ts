@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -47,4 +48,17 @@ export function openssl(args: string[], input?: string): string {
 
 export function decodeBase64(value: string): string {
   return Buffer.from(value, 'base64').toString('utf8');
+}
+
+/**
+ * Every file below `dir` (relative path) with the sha256 of its bytes: compares output trees byte
+ * for byte without a failing test printing the private keys they hold.
+ */
+export function treeDigests(dir: string): Record<string, string> {
+  const digests: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const file = path.join(entry.parentPath ?? (entry as any).path, entry.name);
+    if (entry.isFile()) digests[path.relative(dir, file)] = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  }
+  return digests;
 }
