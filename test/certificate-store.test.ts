@@ -1,9 +1,8 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readCertificateFacts } from '../lib/certificate';
 import { CertificateStoreOptions, defaultCertificateStoreDir, entryFileName, obtainCertificate, rotationRequested } from '../lib/certificate-store';
-import { tempDir } from './support';
+import { deadPid, tempDir } from './support';
 
 const REQUEST = { commonName: 'web', organization: 'web', dnsNames: ['web', 'web.ns'], validityDays: 90, keySize: 2048 };
 const DAY = 24 * 3600 * 1000;
@@ -25,10 +24,6 @@ function onlyEntry(directory: string): string {
   return path.join(directory, entries[0]);
 }
 
-/** A pid that is certainly not running: a process that has exited. */
-function deadPid(): number {
-  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
-}
 
 describe('obtainCertificate', () => {
   test('creates a 0600 entry in a 0700 directory, then returns it unchanged', () => {

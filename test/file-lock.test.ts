@@ -1,11 +1,9 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { processIsAlive, withFileLock } from '../lib/file-lock';
-import { tempDir } from './support';
+import { deadPid, tempDir } from './support';
 
-const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
 const notices: string[] = [];
 const options = { purpose: 'the test', notify: (m: string) => notices.push(m) };
 

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -61,4 +61,9 @@ export function treeDigests(dir: string): Record<string, string> {
     if (entry.isFile()) digests[path.relative(dir, file)] = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
   }
   return digests;
+}
+
+/** A pid that is certainly not running: that of a process that has exited (as after kill -9). */
+export function deadPid(): number {
+  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
 }

@@ -1,16 +1,11 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { OUTPUT_MARKER_FILE, writeDirectoryAtomically } from '../app/synth-output';
-import { tempDir } from './support';
+import { deadPid, tempDir } from './support';
 
 const writeManifest = (content: string) => (staging: string) => fs.writeFileSync(path.join(staging, 'a.k8s.yaml'), content);
 
-/** A pid that is certainly not running: a process that has exited. */
-function deadPid(): number {
-  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
-}
 
 describe('writeDirectoryAtomically', () => {
   test('a failing synth leaves the previous output untouched and nothing beside it', () => {
