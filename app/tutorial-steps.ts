@@ -14,7 +14,7 @@ export interface TutorialStep {
 export const INGRESS_HOST = 'my-nginx.example.com';
 
 /** The tutorial's secure nginx with its names, varied per step. */
-function tutorialNginx(chart: Chart, certificateStoreDir: string | undefined, props: SecureNginxAppProps): SecureNginxApp {
+export function tutorialNginx(chart: Chart, certificateStoreDir: string | undefined, props: SecureNginxAppProps): SecureNginxApp {
   return new SecureNginxApp(chart, 'SecureNginx', {
     name: 'my-nginx', secretName: 'nginxsecret', configMapName: 'nginxconfigmap', certificateStoreDir, ...props,
   });
