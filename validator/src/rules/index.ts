@@ -5,7 +5,7 @@ import { networkPolicySelectsWorkload } from './network-policies';
 import { nginxFilesMounted, nginxListenPortsDeclared } from './nginx';
 import { nodePorts, portNames, portRanges } from './ports';
 import { externalNameWithoutSelector, serviceSelectsWorkload, serviceTargetPorts } from './services';
-import { apiTokenNotAutomounted, projectedTokenExpiration, rbacNoWildcards, roleBindingReferences } from './service-accounts';
+import { projectedTokenExpiration, rbacNoWildcards, roleBindingReferences } from './service-accounts';
 import { tlsSecretKeys } from './tls-secrets';
 import { mountPathsUnique, volumeMountsDeclared, volumeSourcesExist } from './volumes';
 import { workloadSelectorMatchesTemplate } from './workload-selectors';
@@ -35,6 +35,5 @@ export const CROSS_OBJECT_RULES: Rule[] = [
   networkPolicySelectsWorkload,
   rbacNoWildcards,
   roleBindingReferences,
-  apiTokenNotAutomounted,
   projectedTokenExpiration,
 ];
