@@ -25,7 +25,7 @@ const SOURCES = [
     package: '@kubernetes-models/gateway-api',
     version: '0.5.1',
     integrity: 'sha512-VsB6ipjcLCvOPmAbqxiK9dEEwD/yYGs5lkBTRFG2EcVGFy4o+JMWrTHuAXvaLtycGG67/qWJhHW8MtUhKJLdBg==',
-    upstream: 'Gateway API v1.0.0 standard-install.yaml',
+    upstream: 'Gateway API v1.0.0 standard-install.yaml and experimental-install.yaml',
     group: 'gateway.networking.k8s.io',
     kinds: [
       { kind: 'Gateway', plural: 'gateways', versions: ['v1'] },
