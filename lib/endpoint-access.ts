@@ -52,7 +52,13 @@ export interface GatewayRouteAccess {
 /** A VirtualService splitting the Service's traffic, for the access map. */
 export interface MeshSplitAccess {
   readonly name: string;
-  readonly subsets: ReadonlyArray<{ readonly name: string; readonly weight: number }>;
+  readonly subsets: readonly MeshSubsetShare[];
+}
+
+/** A subset and its share of the requests, in percent. */
+export interface MeshSubsetShare {
+  readonly name: string;
+  readonly weight: number;
 }
 
 /** Discovery beyond the Service's names: pod records, a headless Service, DNS checks. */

@@ -143,8 +143,36 @@ export class KongRoute extends Construct {
   }
 }
 
+/** Inputs of {@link kongRouteAnnotations}. */
+export interface KongRouteAnnotationOptions {
+  /** Remove the matched prefix before proxying. */
+  readonly stripPath: boolean;
+  /** KongPlugin names to run on the route. */
+  readonly plugins: readonly string[];
+}
+
+/** Inputs of {@link kongServiceAnnotations}. */
+export interface KongServiceAnnotationOptions {
+  /** Kong speaks HTTPS to the Service port. */
+  readonly https: boolean;
+  /** Path Kong prepends upstream. */
+  readonly upstreamPath?: string;
+  /** KongUpstreamPolicy name. */
+  readonly upstreamPolicy?: string;
+  /** KongIngress name (legacy). */
+  readonly override?: string;
+}
+
+/** A Kong custom resource: Kong's kinds keep their fields at the top level, beside metadata. */
+export interface KongResource {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+  readonly [field: string]: unknown;
+}
+
 /** Ingress annotations of a Kong route. */
-export function kongRouteAnnotations(options: { readonly stripPath: boolean; readonly plugins: readonly string[] }): Record<string, string> {
+export function kongRouteAnnotations(options: KongRouteAnnotationOptions): Record<string, string> {
   return {
     'konghq.com/strip-path': String(options.stripPath),
     ...(options.plugins.length > 0 ? { 'konghq.com/plugins': options.plugins.join(',') } : {}),
@@ -152,9 +180,7 @@ export function kongRouteAnnotations(options: { readonly stripPath: boolean; rea
 }
 
 /** Service annotations telling Kong how to reach the upstream. */
-export function kongServiceAnnotations(options: {
-  readonly https: boolean; readonly upstreamPath?: string; readonly upstreamPolicy?: string; readonly override?: string;
-}): Record<string, string> {
+export function kongServiceAnnotations(options: KongServiceAnnotationOptions): Record<string, string> {
   const annotations: Record<string, string> = {};
   if (options.https) annotations['konghq.com/protocol'] = 'https';
   if (options.upstreamPath) annotations['konghq.com/path'] = options.upstreamPath;
@@ -164,7 +190,7 @@ export function kongServiceAnnotations(options: {
 }
 
 /** A KongPlugin: `plugin` and `config` are top-level fields, not under `spec`. */
-export function kongPlugin(plugin: KongPluginOptions, namespace: string): { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; [field: string]: unknown } {
+export function kongPlugin(plugin: KongPluginOptions, namespace: string): KongResource {
   return {
     apiVersion: `${KONG_CONFIGURATION_GROUP}/v1`,
     kind: 'KongPlugin',
@@ -178,9 +204,7 @@ export function kongPlugin(plugin: KongPluginOptions, namespace: string): { apiV
  * The page's KongIngress: `proxy`, `route` and `upstream` are top-level sections. The page's
  * `service: my-service` is no KongIngress field; a Service opts in with `konghq.com/override`.
  */
-export function legacyKongIngress(metadata: { name: string; namespace?: string }, proxyPath?: string): {
-  apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [field: string]: unknown;
-} {
+export function legacyKongIngress(metadata: { readonly name: string; readonly namespace?: string }, proxyPath?: string): KongResource {
   return {
     apiVersion: `${KONG_CONFIGURATION_GROUP}/v1`,
     kind: 'KongIngress',

@@ -46,7 +46,7 @@ describe('Gateway API', () => {
     const objects = synthObjects((chart) => {
       const nginx = new SecureNginxApp(chart, 'Nginx', { serviceType: kplus.ServiceType.CLUSTER_IP, extraSans: [HOST], certificateStoreDir: store });
       pem = nginx.certificatePem;
-      nginx.endpoint.addGatewayRoute({ hostnames: [HOST], gateway: { name: 'gw' }, listener: { gatewayClassName: 'example', tls: nginx.backend.tls }, port: 'https' });
+      nginx.endpoint.addGatewayRoute({ hostnames: [HOST], gateway: { name: 'gw' }, listener: { gatewayClassName: 'example', tls: nginx.backend.tls! }, port: 'https' });
     });
     expect(findObject(objects, 'HTTPRoute', 'my-nginx').spec.rules[0].backendRefs).toEqual([{ name: 'my-nginx', port: 443 }]);
     expect(findObject(objects, 'ConfigMap', 'my-nginx-backend-ca').data['ca.crt']).toBe(pem);
@@ -59,7 +59,7 @@ describe('Gateway API', () => {
   test('a listener certificate that does not cover the hostnames is rejected', () => {
     const chart = Testing.chart();
     const nginx = new SecureNginxApp(chart, 'Nginx', { certificateStoreDir: store });
-    expect(() => nginx.endpoint.addGatewayRoute({ hostnames: ['shop.example.com'], gateway: { name: 'gw' }, listener: { gatewayClassName: 'example', tls: nginx.backend.tls } }))
+    expect(() => nginx.endpoint.addGatewayRoute({ hostnames: ['shop.example.com'], gateway: { name: 'gw' }, listener: { gatewayClassName: 'example', tls: nginx.backend.tls! } }))
       .toThrow(/GatewayRoute at '.*' has invalid props:[\s\S]*listener.tls: the certificate in Secret my-nginx-tls does not cover shop.example.com/);
   });
 });

@@ -175,7 +175,7 @@ describeIfRunnable('API server proxy probe e2e (stand-in API server)', () => {
   });
 });
 
-function only<T>(items: T[] | undefined, what: string): T {
+function only<T = any>(items: T[] | undefined, what: string): T {
   if (!items || items.length !== 1) throw new Error(`expected exactly one ${what}, found ${items?.length ?? 0}`);
   return items[0];
 }
