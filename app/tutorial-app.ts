@@ -3,6 +3,7 @@ import { App, YamlOutputType } from 'cdk8s';
 import { assertCoherent } from './coherence';
 import { synthesizeWithAccessMap, writeDirectoryAtomically } from './synth-output';
 import { TutorialChart } from './tutorial-chart';
+import { ROUTE_STEPS } from './route-steps';
 import { buildStep, TUTORIAL_STEPS } from './tutorial-steps';
 
 /** Options of {@link synthesizeTutorial}. */
@@ -28,7 +29,7 @@ export function synthesizeTutorial(options: SynthesizeTutorialOptions): void {
   writeDirectoryAtomically(options.outdir, (staging) => {
     const app = new App({ ...appProps, outdir: staging });
     new TutorialChart(app, 'tutorial', { certificateStoreDir });
-    const steps = TUTORIAL_STEPS.map((step) => {
+    const steps = [...TUTORIAL_STEPS, ...ROUTE_STEPS].map((step) => {
       const stepApp = new App({ ...appProps, outdir: path.join(staging, 'steps', step.id) });
       buildStep(stepApp, step, certificateStoreDir);
       return { stepApp, step };

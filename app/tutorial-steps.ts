@@ -13,7 +13,7 @@ export interface TutorialStep {
 }
 
 /** The tutorial's secure nginx, varied per step (never in what its certificate says). */
-function tutorialNginx(chart: Chart, certificateStoreDir: string | undefined, props: SecureNginxAppProps): SecureNginxApp {
+export function tutorialNginx(chart: Chart, certificateStoreDir: string | undefined, props: SecureNginxAppProps): SecureNginxApp {
   return new SecureNginxApp(chart, 'SecureNginx', { ...tutorialNginxProps(certificateStoreDir), ...props });
 }
 

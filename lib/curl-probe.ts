@@ -2,6 +2,7 @@ import { Duration, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppCoherenceCheck } from './app-coherence-check';
+import { ApiServerProxyAccess } from './api-server-probe';
 import { PropsValidator } from './prop-validation';
 import { restrictedContainerSecurityContext } from './security';
 
@@ -15,6 +16,22 @@ export interface HttpsTarget {
   readonly httpsPort: number;
   /** Secret whose `tls.crt` is the CA to trust (for a self-signed certificate, the certificate itself). */
   readonly secret: kplus.ISecret;
+  /**
+   * Name of the HTTPS Service port, for API server proxy paths (`https:NAME:PORT_NAME`).
+   * @default the port is addressed by number
+   */
+  readonly httpsPortName?: string;
+}
+
+/** Which way the probe's request takes to the target. */
+export enum ProbeRoute {
+  /** Straight to the Service by its DNS name, verifying the target's certificate (the docs' curl pod). */
+  SERVICE = 'service',
+  /**
+   * Through the API server's proxy (`https://kubernetes.default.svc/api/v1/namespaces/NS/services/https:NAME:PORT/proxy/`)
+   * with a short-lived ServiceAccount token allowed only that path.
+   */
+  API_SERVER_PROXY = 'api-server-proxy',
 }
 
 /** What the probe runs. */
@@ -43,6 +60,11 @@ export interface CurlProbeProps {
    * @default CurlProbeMode.CLIENT
    */
   readonly mode?: CurlProbeMode;
+  /**
+   * Straight to the Service, or through the API server proxy.
+   * @default ProbeRoute.SERVICE
+   */
+  readonly route?: ProbeRoute;
   /**
    * Name of the Deployment or Job, and the value of its `app` label. The docs call the client
    * `curl-deployment`.
@@ -128,6 +150,9 @@ export function targetUrl(target: HttpsTarget, fromNamespace: string, path: stri
  */
 export class CurlProbe extends Construct {
   public readonly mode: CurlProbeMode;
+  public readonly route: ProbeRoute;
+  /** ServiceAccount, Role and RoleBinding of an API_SERVER_PROXY probe. */
+  public readonly apiServerAccess?: ApiServerProxyAccess;
   /** The Deployment (CLIENT) or Job (JOB). */
   public readonly workload: kplus.Deployment | kplus.Job;
   public readonly podLabels: Record<string, string>;
@@ -139,6 +164,7 @@ export class CurlProbe extends Construct {
   constructor(scope: Construct, id: string, props: CurlProbeProps) {
     super(scope, id);
     this.mode = props.mode ?? CurlProbeMode.CLIENT;
+    this.route = props.route ?? ProbeRoute.SERVICE;
     const isJob = this.mode === CurlProbeMode.JOB;
     const name = props.name ?? Names.toDnsLabel(this);
     const namespace = props.namespace ?? props.target.namespace;
@@ -163,8 +189,12 @@ export class CurlProbe extends Construct {
     check.throwIfInvalid();
     AppCoherenceCheck.addTo(this);
 
-    this.url = targetUrl(props.target, namespace, props.path ?? '/');
-    this.command = curlCheckCommand({
+    const target = props.target;
+    this.apiServerAccess = this.route === ProbeRoute.API_SERVER_PROXY ? new ApiServerProxyAccess(this, 'ApiServerAccess', {
+      name, namespace, target: { namespace: target.namespace, serviceName: target.serviceDnsNames[0], port: target.httpsPortName ?? target.httpsPort },
+    }) : undefined;
+    this.url = this.apiServerAccess?.url ?? targetUrl(target, namespace, props.path ?? '/');
+    this.command = this.apiServerAccess?.curlCommand(retries, timeout.toSeconds()) ?? curlCheckCommand({
       url: this.url,
       caFile: `${caMountPath}/tls.crt`,
       retries,
@@ -176,6 +206,7 @@ export class CurlProbe extends Construct {
       select: false,
       securityContext: { ensureNonRoot: true, user: runAsUser, group: runAsUser },
       automountServiceAccountToken: false,
+      serviceAccount: this.apiServerAccess && kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccountRef', name),
     };
     this.workload = isJob
       ? new kplus.Job(this, 'Job', {
@@ -200,9 +231,13 @@ export class CurlProbe extends Construct {
         memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
       },
     });
-    curl.mount(caMountPath, kplus.Volume.fromSecret(this, 'CaVolume', props.target.secret, {
-      name: 'secret-volume',
-      items: { 'tls.crt': { path: 'tls.crt' } },
-    }), { readOnly: true });
+    if (this.apiServerAccess) {
+      this.apiServerAccess.mountCredentials(this.workload);
+    } else {
+      curl.mount(caMountPath, kplus.Volume.fromSecret(this, 'CaVolume', target.secret, {
+        name: 'secret-volume',
+        items: { 'tls.crt': { path: 'tls.crt' } },
+      }), { readOnly: true });
+    }
   }
 }

@@ -6,6 +6,9 @@ import { AppCoherenceCheck } from './app-coherence-check';
 import { readCertificateFacts } from './certificate';
 import { DEFAULT_CA_MOUNT_PATH, HttpsTarget } from './curl-probe';
 import { describeEndpointAccess, EndpointAccess } from './endpoint-access';
+import { GatewayRoute, GatewayRouteOptions } from './gateway-route';
+import { IstioTrafficSplit, IstioTrafficSplitOptions } from './istio-routes';
+import { KongRoute, KongRouteOptions } from './kong-route';
 import { PropsValidator } from './prop-validation';
 import { DEFAULT_CLUSTER_DOMAIN, serviceDnsNames } from './service-access';
 
@@ -133,6 +136,11 @@ export interface EndpointIngressOptions {
    * @default the Service name
    */
   readonly name?: string;
+  /**
+   * Annotations of the Ingress, e.g. the controller's settings.
+   * @default none
+   */
+  readonly annotations?: Record<string, string>;
 }
 
 /** Pods allowed in by {@link ExposedEndpoint.allowFrom}; both set means pods with those labels in those namespaces. */
@@ -175,6 +183,10 @@ export class ExposedEndpoint extends Construct {
   public ingress?: k8s.KubeIngress;
   public networkPolicy?: k8s.KubeNetworkPolicy;
   public debugService?: k8s.KubeService;
+  /** The headless twin of the Service (per-pod DNS records), from {@link addHeadlessService}. */
+  public headlessService?: k8s.KubeService;
+  public readonly gatewayRoutes: GatewayRoute[] = [];
+  public readonly istioTrafficSplits: IstioTrafficSplit[] = [];
   private readonly externalName?: string;
   private readonly clusterDomain: string;
   private ingressOptions?: EndpointIngressOptions;
@@ -222,7 +234,7 @@ export class ExposedEndpoint extends Construct {
   /** Routes `host` + `path` (pathType Prefix) to one of the Service's ports, optionally terminating TLS. */
   public addIngress(options: EndpointIngressOptions): k8s.KubeIngress {
     const path = options.path ?? '/';
-    const defaultPort = this.ports.find((p) => !isTlsPort(p)) ?? this.ports[0];
+    const defaultPort = routePort(this.ports, undefined);
     const port = options.port ?? defaultPort?.name ?? defaultPort?.port;
     const check = new PropsValidator(this, 'ExposedEndpoint');
     check.check(this.ingress === undefined, 'addIngress', 'this endpoint already has an Ingress: add another ExposedEndpoint for another host');
@@ -241,7 +253,7 @@ export class ExposedEndpoint extends Construct {
 
     this.ingressOptions = { ...options, path };
     this.ingress = new k8s.KubeIngress(this, 'Ingress', {
-      metadata: { name: options.name ?? this.serviceName, namespace: this.namespace },
+      metadata: { name: options.name ?? this.serviceName, namespace: this.namespace, annotations: options.annotations },
       spec: {
         ingressClassName: options.className,
         tls: options.tls ? [{ hosts: [options.host], secretName: options.tls.secret.name }] : undefined,
@@ -298,6 +310,42 @@ export class ExposedEndpoint extends Construct {
     return this.debugService;
   }
 
+  /** Gateway API: an HTTPRoute to this Service, optionally with its Gateway and a BackendTLSPolicy. */
+  public addGatewayRoute(options: GatewayRouteOptions): GatewayRoute {
+    const route = new GatewayRoute(this, `GatewayRoute${this.gatewayRoutes.length || ''}`, { ...options, endpoint: this });
+    this.gatewayRoutes.push(route);
+    return route;
+  }
+
+  /** Service mesh (Istio): split this Service's traffic between subsets of its pods by weight. */
+  public addIstioTrafficSplit(options: IstioTrafficSplitOptions): IstioTrafficSplit {
+    const split = new IstioTrafficSplit(this, `IstioTrafficSplit${this.istioTrafficSplits.length || ''}`, { ...options, endpoint: this });
+    this.istioTrafficSplits.push(split);
+    return split;
+  }
+
+  /** API gateway (Kong): this endpoint's Ingress, of class `kong`, with Kong's annotations and resources. */
+  public addKongRoute(options: KongRouteOptions): KongRoute {
+    return new KongRoute(this, 'KongRoute', { ...options, endpoint: this });
+  }
+
+  /**
+   * A headless twin of the Service (`clusterIP: None`, same selector and ports): cluster DNS then
+   * answers its name with every ready pod's IP, and a record per pod (see the access map).
+   */
+  public addHeadlessService(name: string = `${this.serviceName}-headless`): k8s.KubeService {
+    const check = new PropsValidator(this, 'ExposedEndpoint');
+    check.check(this.backend !== undefined, 'addHeadlessService', 'an ExternalName Service has no pods to list');
+    check.check(this.headlessService === undefined, 'addHeadlessService', 'already called');
+    check.serviceName('addHeadlessService.name', name);
+    check.throwIfInvalid();
+    this.headlessService = new k8s.KubeService(this, 'HeadlessService', {
+      metadata: { name, namespace: this.namespace },
+      spec: { clusterIp: 'None', selector: this.backend!.podLabels, ports: this.ports.map(({ nodePort: _, ...p }) => toServicePort(p)) },
+    });
+    return this.headlessService;
+  }
+
   /** This endpoint as the target of a {@link CurlProbe}: needs a TLS port and a TLS backend. */
   public asHttpsTarget(): HttpsTarget {
     const httpsPort = this.ports.find(isTlsPort);
@@ -305,7 +353,7 @@ export class ExposedEndpoint extends Construct {
     if (!httpsPort || !tls) {
       throw new Error(`ExposedEndpoint at '${this.node.path}' has no TLS port with a TLS backend to probe: give it a port named 'https' and a backend with tls`);
     }
-    return { namespace: this.namespace, serviceDnsNames: this.serviceDnsNames, httpsPort: httpsPort.port, secret: tls.secret };
+    return { namespace: this.namespace, serviceDnsNames: this.serviceDnsNames, httpsPort: httpsPort.port, httpsPortName: httpsPort.name, secret: tls.secret };
   }
 
   /** Every documented way to reach this endpoint. */
@@ -320,6 +368,12 @@ export class ExposedEndpoint extends Construct {
       caFile: this.backend?.tls ? `${DEFAULT_CA_MOUNT_PATH}/tls.crt` : undefined,
       ingress: this.ingressOptions && { host: this.ingressOptions.host, path: this.ingressOptions.path!, tls: this.ingressOptions.tls !== undefined },
       admittedPeers: this.admittedPeers?.map(describePeer),
+      podLabels: this.backend?.podLabels,
+      headlessServiceName: this.headlessService?.name,
+      gatewayRoutes: this.gatewayRoutes.map((route) => ({
+        name: route.httpRoute.name, hostnames: route.hostnames, pathPrefix: route.pathPrefix, urls: route.urls, backendTls: route.backendTlsPolicy !== undefined,
+      })),
+      meshSplits: this.istioTrafficSplits.map((split) => ({ name: split.virtualService.name, subsets: split.subsets.map((s) => ({ name: s.name, weight: s.weight })) })),
     });
   }
 
@@ -405,6 +459,12 @@ export function dnsNameMatches(san: string, host: string): boolean {
     return dot > 0 && host.slice(dot + 1) === san.slice(2);
   }
   return san === host;
+}
+
+/** The port a route forwards to: the one named or numbered `wanted`, else the first plain port, else the first. */
+export function routePort(ports: readonly EndpointPort[], wanted: string | number | undefined): EndpointPort | undefined {
+  if (wanted === undefined) return ports.find((p) => !isTlsPort(p)) ?? ports[0];
+  return ports.find((p) => p.name === wanted || p.port === wanted);
 }
 
 export function isTlsPort(port: EndpointPort): boolean {

@@ -83,12 +83,18 @@ export interface ApiServerProxyTarget {
  * `https:NAME:` (https, default port: note the trailing colon) or `https:NAME:PORT`.
  */
 export function apiServerProxyPath(target: ApiServerProxyTarget): string {
-  const port = target.port === undefined ? '' : String(target.port);
-  const segment = target.scheme === 'https'
-    ? `https:${target.serviceName}:${port}`
-    : port ? `${target.serviceName}:${port}` : target.serviceName;
   const path = (target.path ?? '').replace(/^\/+/, '');
-  return `/api/v1/namespaces/${target.namespace}/services/${segment}/proxy/${path}`;
+  return `/api/v1/namespaces/${target.namespace}/services/${apiServerProxySegment(target)}/proxy/${path}`;
+}
+
+/**
+ * The SEGMENT of {@link apiServerProxyPath}. It is also the resource name RBAC sees for
+ * `services/proxy`, so a Role's `resourceNames` must list it exactly.
+ */
+export function apiServerProxySegment(target: ApiServerProxyTarget): string {
+  const port = target.port === undefined ? '' : String(target.port);
+  if (target.scheme === 'https') return `https:${target.serviceName}:${port}`;
+  return port ? `${target.serviceName}:${port}` : target.serviceName;
 }
 
 /** The same path reached through `kubectl proxy` on this machine. */
