@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkSinglePeerCopies } from './peer-copies';
 import { PropsValidator } from './prop-validation';
 import { restrictedContainerSecurityContext } from './security';
 
@@ -31,6 +32,7 @@ export enum CurlProbeMode {
 export const DEFAULT_CURL_IMAGE = 'curlimages/curl:8.10.1';
 /** Where the docs' curl pod mounts the Secret; curl gets `--cacert <this>/tls.crt`. */
 export const DEFAULT_CA_MOUNT_PATH = '/etc/nginx/ssl';
+/** The uid the curl image runs as (`curl_user` in curlimages/curl). */
 export const CURL_IMAGE_UID = 100;
 
 /** Props of {@link CurlProbe}. */
@@ -91,9 +93,13 @@ export interface CurlProbeProps {
 
 /** Options of {@link curlCheckCommand}. */
 export interface CurlCheckCommandOptions {
+  /** The HTTPS URL to check. */
   readonly url: string;
+  /** CA certificate file to verify the server against (`--cacert`). */
   readonly caFile: string;
+  /** How many times curl retries, with exponential backoff, while the server starts. */
   readonly retries: number;
+  /** Upper bound on the whole check, retries included, in seconds. */
   readonly maxTimeSeconds: number;
 }
 
@@ -125,9 +131,11 @@ export function targetUrl(target: HttpsTarget, fromNamespace: string, path: stri
  * is mounted: the client has no use for the private key.
  */
 export class CurlProbe extends Construct {
+  /** Idle client Deployment or check Job. */
   public readonly mode: CurlProbeMode;
   /** The Deployment (CLIENT) or Job (JOB). */
   public readonly workload: kplus.Deployment | kplus.Job;
+  /** Labels of the probe's pods; admit them with `endpoint.allowFrom([{ podLabels }])`. */
   public readonly podLabels: Record<string, string>;
   /** The URL the probe checks. */
   public readonly url: string;
@@ -136,6 +144,7 @@ export class CurlProbe extends Construct {
 
   constructor(scope: Construct, id: string, props: CurlProbeProps) {
     super(scope, id);
+    checkSinglePeerCopies(this, 'CurlProbe');
     this.mode = props.mode ?? CurlProbeMode.CLIENT;
     const isJob = this.mode === CurlProbeMode.JOB;
     const name = props.name ?? (isJob ? 'curl-check' : 'curl-deployment');

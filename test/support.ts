@@ -29,7 +29,20 @@ export function findObject(objects: any[], kind: string, name: string): any {
   return found[0];
 }
 
-const REPO_ROOT = path.resolve(__dirname, '..');
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+/**
+ * The repository as an installed package resolves it (`main` is build/lib/index.js), after checking
+ * that `npm run build` (run first by `npm test`) compiled the current lib/ sources.
+ */
+export function builtPackageRoot(): string {
+  const entry = path.join(REPO_ROOT, 'build', 'lib', 'index.js');
+  const builtAt = fs.existsSync(entry) ? fs.statSync(entry).mtimeMs : -1;
+  const libDir = path.join(REPO_ROOT, 'lib');
+  const stale = fs.readdirSync(libDir).filter((file) => fs.statSync(path.join(libDir, file)).mtimeMs > builtAt);
+  if (stale.length > 0) throw new Error(`build/lib is missing or older than lib/${stale[0]}: run \`npm run build\` (npm test does) first`);
+  return REPO_ROOT;
+}
 
 /** Runs the app exactly as `npm run synth` and `cdk8s synth` do, into `outdir`, with its own certificate store. */
 export function synthesizeInto(outdir: string, certificateStore: string): void {
