@@ -32,16 +32,28 @@ export function findObject(objects: any[], kind: string, name: string): any {
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
 /**
- * The repository as an installed package resolves it (`main` is build/lib/index.js), after checking
- * that `npm run build` (run first by `npm test`) compiled the current lib/ sources.
+ * The repository as an installed package resolves it (`main` is build/lib/index.js), once
+ * `npm run build` (which `npm test` runs first) has compiled the current lib/.
  */
 export function builtPackageRoot(): string {
-  const entry = path.join(REPO_ROOT, 'build', 'lib', 'index.js');
-  const builtAt = fs.existsSync(entry) ? fs.statSync(entry).mtimeMs : -1;
-  const libDir = path.join(REPO_ROOT, 'lib');
-  const stale = fs.readdirSync(libDir).filter((file) => fs.statSync(path.join(libDir, file)).mtimeMs > builtAt);
-  if (stale.length > 0) throw new Error(`build/lib is missing or older than lib/${stale[0]}: run \`npm run build\` (npm test does) first`);
+  assertBuiltFrom(path.join(REPO_ROOT, 'build', 'lib', 'index.js'), path.join(REPO_ROOT, 'lib'));
   return REPO_ROOT;
+}
+
+/** The validator package's folder, once `npm run build` has bundled the current validator/src. */
+export function builtValidatorRoot(): string {
+  const root = path.join(REPO_ROOT, 'validator');
+  assertBuiltFrom(path.join(root, 'build', 'index.js'), path.join(root, 'src'));
+  return root;
+}
+
+function assertBuiltFrom(builtFile: string, sourceDir: string): void {
+  const builtAt = fs.existsSync(builtFile) ? fs.statSync(builtFile).mtimeMs : -1;
+  const newer = fs.readdirSync(sourceDir, { recursive: true, encoding: 'utf8' })
+    .find((file) => fs.statSync(path.join(sourceDir, file)).mtimeMs > builtAt);
+  if (newer !== undefined) {
+    throw new Error(`${path.relative(REPO_ROOT, builtFile)} is missing or older than ${path.relative(REPO_ROOT, path.join(sourceDir, newer))}: run \`npm run build\` (npm test does) first`);
+  }
 }
 
 /** Runs the app exactly as `npm run synth` and `cdk8s synth` do, into `outdir`, with its own certificate store. */
