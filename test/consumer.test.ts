@@ -23,9 +23,13 @@ interface Run {
   output: string;
 }
 
-/** The environment of a user's shell: none of the npm_* variables `npm test` set for this run. */
+/** npm settings that reach the registry; the others `npm test` exports (prefix, package, lifecycle) stay out. */
+const REGISTRY_SETTINGS = /^npm_config_(registry|cache|cafile|proxy|https_proxy|noproxy|strict_ssl)$/i;
+
+/** The environment of a user's shell, without the npm_* variables `npm test` set for its own run. */
 function userEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'INIT_CWD'));
+  const env = Object.fromEntries(Object.entries(process.env)
+    .filter(([key]) => (!/^npm_/i.test(key) || REGISTRY_SETTINGS.test(key)) && key !== 'INIT_CWD'));
   // cdk8s-cli asks the npm registry for its own upgrades on every run; tests make no network calls.
   return { ...env, CDK8S_CHECK_UPGRADE: 'false' };
 }
