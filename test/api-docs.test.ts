@@ -7,9 +7,8 @@ import { REPO_ROOT, tempDir } from './support';
 
 /** Every file below `dir`, relative, sorted. */
 function filesBelow(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => fs.statSync(path.join(dir, file)).isFile())
     .sort();
 }
 
