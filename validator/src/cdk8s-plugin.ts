@@ -8,6 +8,8 @@ import { validateManifests } from './validate';
 export interface KubernetesManifestValidationProperties {
   /** Kubernetes versions whose schemas the manifests must satisfy (default: DEFAULT_VERSIONS). */
   versions?: string[];
+  /** Files of CustomResourceDefinitions (relative to the app's folder) whose resources are validated too (default: none). */
+  crds?: string[];
 }
 
 /**
@@ -16,9 +18,11 @@ export interface KubernetesManifestValidationProperties {
  */
 export class KubernetesManifestValidation implements Validation {
   private readonly versions: string[];
+  private readonly crdFiles: string[];
 
   constructor(properties: KubernetesManifestValidationProperties = {}) {
     this.versions = properties.versions ?? DEFAULT_VERSIONS;
+    this.crdFiles = (properties.crds ?? []).map(file => path.resolve(file));
   }
 
   async validate(context: ValidationContext): Promise<void> {
@@ -29,7 +33,7 @@ export class KubernetesManifestValidation implements Validation {
     // own (`kubectl apply -f dist/`, `kubectl apply -f dist/steps/NN-name/`), so each is one set.
     const folders = new Map<string, ManifestDocument[]>();
     for (const doc of docs) folders.set(path.dirname(doc.file), [...folders.get(path.dirname(doc.file)) ?? [], doc]);
-    const violations = [...folders.values()].flatMap(folderDocs => validateManifests(folderDocs, { versions: this.versions }));
+    const violations = [...folders.values()].flatMap(folderDocs => validateManifests(folderDocs, { versions: this.versions, crdFiles: this.crdFiles }));
     for (const violation of violations) {
       context.report.addViolation({
         ruleName: violation.rule,

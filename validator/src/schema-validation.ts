@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import Ajv, { ErrorObject, Format, ValidateFunction } from 'ajv';
+import { CustomResourceSchema } from './custom-resources';
 import { childPath, pointerToFieldPath } from './field-path';
 import { asRecord, violationAt } from './k8s-objects';
 import { ManifestDocument, Rule, Violation } from './types';
@@ -64,6 +65,19 @@ export function rejectUnknownFields(schema: any): void {
   subschemas.forEach(rejectUnknownFields);
 }
 
+/**
+ * Compile time dominates for a few dozen documents: inlineRefs: false compiles each shared
+ * definition (PodSpec, ObjectMeta, ...) once, and skipping code optimisation saves a fifth.
+ * verbose: true gives errors the schema and data that the messages quote. Unknown formats and
+ * keywords (CRDs use many, e.g. x-kubernetes-validations) are ignored, as they are not decidable here.
+ */
+function newAjv(): Ajv {
+  return new Ajv({
+    strict: false, allErrors: true, verbose: true, logger: false, formats: FORMATS,
+    inlineRefs: false, validateSchema: false, code: { optimize: false },
+  });
+}
+
 /** The definitions of one Kubernetes version; each kind's validator is compiled on first use. */
 class KubernetesSchemas {
   private readonly ajv: Ajv;
@@ -82,13 +96,7 @@ class KubernetesSchemas {
       }
     }
     this.schemaId = `k8s-${version}`;
-    // Compile time dominates for a few dozen documents: inlineRefs: false compiles each shared
-    // definition (PodSpec, ObjectMeta, ...) once, and skipping code optimisation saves a fifth.
-    // verbose: true gives errors the schema and data that the messages quote.
-    this.ajv = new Ajv({
-      strict: false, allErrors: true, verbose: true, logger: false, formats: FORMATS,
-      inlineRefs: false, validateSchema: false, code: { optimize: false },
-    });
+    this.ajv = newAjv();
     this.ajv.addSchema(document, this.schemaId);
   }
 
@@ -109,6 +117,35 @@ class KubernetesSchemas {
 
 function kindKey(apiVersion: string, kind: string): string {
   return `${apiVersion}|${kind}`;
+}
+
+/** Custom resources whose CRD schemas are known; each validator is compiled on first use, made strict like the built-in kinds. */
+export class CustomResourceSchemas {
+  private readonly ajv = newAjv();
+  private readonly byKind = new Map<string, CustomResourceSchema>();
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  constructor(schemas: readonly CustomResourceSchema[]) {
+    schemas.forEach(schema => this.byKind.set(kindKey(schema.apiVersion, schema.kind), schema));
+  }
+
+  /** The schema and its validator for a document's apiVersion and kind, if its CRD is known. */
+  lookup(apiVersion: string, kind: string): { schema: CustomResourceSchema; validate: ValidateFunction } | undefined {
+    const key = kindKey(apiVersion, kind);
+    const schema = this.byKind.get(key);
+    if (!schema) return undefined;
+    if (!this.validators.has(key)) {
+      const strict = structuredClone(schema.schema);
+      rejectUnknownFields(strict);
+      this.validators.set(key, this.ajv.compile(strict));
+    }
+    return { schema, validate: this.validators.get(key)! };
+  }
+
+  /** `apiVersion kind` of every known custom resource, for messages. */
+  known(): string[] {
+    return [...this.byKind.values()].map(schema => `${schema.apiVersion} ${schema.kind}`);
+  }
 }
 
 const loadedSchemas = new Map<string, KubernetesSchemas>();
@@ -137,17 +174,33 @@ interface SchemaFinding {
 }
 
 /**
- * Validates every document against the OpenAPI definitions of each version. A problem found in
- * several versions is reported once, naming the versions that reject it.
+ * Validates every document against the OpenAPI definitions of each version, and each custom
+ * resource against its CRD's schema. A problem found in several versions is reported once,
+ * naming the versions that reject it.
  */
-export function schemaRule(options: { versions: string[]; schemasDir: string }): Rule {
+export function schemaRule(options: { versions: string[]; schemasDir: string; customResources: CustomResourceSchemas }): Rule {
   return docs => {
+    const isCustom = (doc: ManifestDocument) => {
+      const { apiVersion, kind } = asRecord(doc.object);
+      return typeof apiVersion === 'string' && typeof kind === 'string' && options.customResources.lookup(apiVersion, kind) !== undefined;
+    };
+    const builtIn = docs.filter(doc => !isCustom(doc));
     const findings = options.versions.flatMap(version => {
       const schemas = schemasFor(options.schemasDir, version);
-      return docs.flatMap(doc => schemaFindings(schemas, doc));
+      return builtIn.flatMap(doc => schemaFindings(schemas, doc, options.customResources));
     });
-    return [...docs.flatMap(missingNameViolations), ...mergeAcrossVersions(findings)];
+    const custom = docs.filter(isCustom).flatMap(doc => customResourceViolations(options.customResources, doc));
+    return [...docs.flatMap(missingNameViolations), ...mergeAcrossVersions(findings), ...custom];
   };
+}
+
+function customResourceViolations(customResources: CustomResourceSchemas, doc: ManifestDocument): Violation[] {
+  const { schema, validate } = customResources.lookup(doc.object.apiVersion, doc.object.kind)!;
+  const object = withoutNulls(doc.object);
+  if (validate(object)) return [];
+  const origin = `the ${schema.apiVersion} ${schema.kind} CRD schema from ${path.basename(schema.source)}`;
+  return schemaProblems(validate.errors ?? [], object).map(({ path: field, problem, fix }) =>
+    violationAt(doc, 'schema', field, `${problem} (rejected by ${origin})`, fix));
 }
 
 /** ObjectMeta marks nothing as required, but nothing can be created without a name. */
@@ -157,7 +210,7 @@ function missingNameViolations(doc: ManifestDocument): Violation[] {
   return [violationAt(doc, 'schema', 'metadata.name', 'required field "name" is missing', 'give the object a metadata.name')];
 }
 
-function schemaFindings(schemas: KubernetesSchemas, doc: ManifestDocument): SchemaFinding[] {
+function schemaFindings(schemas: KubernetesSchemas, doc: ManifestDocument, customResources: CustomResourceSchemas): SchemaFinding[] {
   const finding = (rule: SchemaFinding['rule'], problem: { path: string; problem: string; fix: string }) =>
     ({ doc, rule, version: schemas.version, ...problem });
   const { apiVersion, kind } = asRecord(doc.object);
@@ -167,7 +220,10 @@ function schemaFindings(schemas: KubernetesSchemas, doc: ManifestDocument): Sche
   const validate = schemas.validatorFor(apiVersion, kind);
   if (!validate) {
     const served = schemas.apiVersionsOf(kind);
-    const fix = served.length ? `use apiVersion ${served.join(' or ')} for ${kind}` : 'use a kind built into Kubernetes';
+    const customVersions = customResources.known().filter(known => known.endsWith(` ${kind}`)).map(known => known.split(' ')[0]);
+    const fix = served.length || customVersions.length
+      ? `use apiVersion ${[...served, ...customVersions].join(' or ')} for ${kind}`
+      : 'use a kind built into Kubernetes, or give the validator the CustomResourceDefinition of this kind (the crds option)';
     return [finding('known-kind', { path: 'apiVersion', problem: `${apiVersion} ${kind} is not served by Kubernetes`, fix })];
   }
   const object = withoutNulls(doc.object);
@@ -194,9 +250,9 @@ function withoutNulls(value: any): any {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null).map(([key, field]) => [key, withoutNulls(field)]));
 }
 
-/** Readable problems from ajv errors; a failed oneOf is reported once instead of once per branch. */
+/** Readable problems from ajv errors; a failed oneOf/anyOf (int-or-string) is reported once instead of once per branch. */
 function schemaProblems(errors: ErrorObject[], object: unknown): Array<{ path: string; problem: string; fix: string }> {
-  const oneOfs = errors.filter(error => error.keyword === 'oneOf');
+  const oneOfs = errors.filter(error => error.keyword === 'oneOf' || error.keyword === 'anyOf');
   const isOneOfBranch = (error: ErrorObject) => oneOfs.some(oneOf =>
     oneOf.instancePath === error.instancePath && error.schemaPath.startsWith(`${oneOf.schemaPath}/`));
   return errors.filter(error => !isOneOfBranch(error)).map(error => describeError(error, object));
@@ -214,9 +270,10 @@ function describeError(error: ErrorObject, object: unknown): { path: string; pro
       return unknownFieldProblem(path, error.params.additionalProperty, Object.keys(asRecord(error.parentSchema?.properties)));
     case 'type':
       return { path, problem: `must be of type ${error.params.type} but is ${actual}`, fix: `set ${path} to a value of type ${error.params.type}` };
-    case 'oneOf': {
+    case 'oneOf':
+    case 'anyOf': {
       const types = (error.schema as any[]).map(branch => branch.type).join(' or ');
-      return { path, problem: `must be a ${types} but is ${actual}`, fix: `set ${path} to a value of type ${types}` };
+      return { path, problem: `must be of type ${types} but is ${actual}`, fix: `set ${path} to a value of type ${types}` };
     }
     case 'enum': {
       const allowed = error.params.allowedValues.map((value: unknown) => JSON.stringify(value)).join(', ');

@@ -1,5 +1,6 @@
+import { readCustomResourceSchemas, shippedCrdFiles } from './custom-resources';
 import { CROSS_OBJECT_RULES } from './rules';
-import { DEFAULT_VERSIONS, defaultSchemasDir, schemaRule } from './schema-validation';
+import { CustomResourceSchemas, DEFAULT_VERSIONS, defaultSchemasDir, schemaRule } from './schema-validation';
 import { ManifestDocument, Violation } from './types';
 
 /** Options of {@link validateManifests}. */
@@ -8,6 +9,21 @@ export interface ValidateOptions {
   versions?: string[];
   /** Folder holding `<version>/_definitions.json` (default: $K8S_SCHEMAS_DIR, else the schemas shipped in this package). */
   schemasDir?: string;
+  /**
+   * Files holding CustomResourceDefinitions (YAML or JSON) whose custom resources are validated
+   * against their schemas, besides the CRDs this package ships (default: none).
+   */
+  crdFiles?: string[];
+}
+
+const customResourcesByFiles = new Map<string, CustomResourceSchemas>();
+
+/** The shipped CRDs plus `crdFiles`, read and compiled once per set of files. */
+function customResourcesFor(crdFiles: readonly string[]): CustomResourceSchemas {
+  const files = [...shippedCrdFiles(), ...crdFiles];
+  const key = JSON.stringify(files);
+  if (!customResourcesByFiles.has(key)) customResourcesByFiles.set(key, new CustomResourceSchemas(readCustomResourceSchemas(files)));
+  return customResourcesByFiles.get(key)!;
 }
 
 /** Schema checks for every version, then the cross-object rules; an empty result means valid. */
@@ -15,6 +31,7 @@ export function validateManifests(docs: ManifestDocument[], options: ValidateOpt
   const schemas = schemaRule({
     versions: options.versions ?? DEFAULT_VERSIONS,
     schemasDir: options.schemasDir ?? defaultSchemasDir(),
+    customResources: customResourcesFor(options.crdFiles ?? []),
   });
   return [schemas, ...CROSS_OBJECT_RULES].flatMap(rule => rule(docs));
 }
