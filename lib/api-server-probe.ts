@@ -5,7 +5,7 @@ import * as k8s from '../imports/k8s';
 import { curlCheckCommand } from './curl-probe';
 import { IN_CLUSTER_API_SERVER, inClusterProxyUrl, SERVICE_ACCOUNT_MOUNT_PATH } from './discovery-access';
 import { PropsValidator } from './prop-validation';
-import { apiServerProxyPath, apiServerProxySegment } from './service-access';
+import { apiServerProxyPath, apiServerProxySegment, UrlScheme } from './service-access';
 
 /** The shortest lifetime the API server issues a projected token for; the kubelet renews it at 80%. */
 export const MIN_PROJECTED_TOKEN_SECONDS = 600;
@@ -101,7 +101,7 @@ export class ApiServerProxyAccess extends Construct {
     check.check(props.tokenAudience === undefined || props.tokenAudience.length > 0, 'tokenAudience', 'is empty: leave it unset for the API server\'s own audience');
     check.throwIfInvalid();
 
-    const proxy = { namespace: props.target.namespace, serviceName: props.target.serviceName, scheme: 'https' as const, port: props.target.port };
+    const proxy = { namespace: props.target.namespace, serviceName: props.target.serviceName, scheme: UrlScheme.HTTPS, port: props.target.port };
     this.proxyPath = apiServerProxyPath(proxy);
     this.url = inClusterProxyUrl(this.proxyPath);
     const metadata = { name: props.name, namespace: props.namespace };

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppCoherenceCheck } from './app-coherence-check';
 import { ApiServerProxyAccess } from './api-server-probe';
+import { checkSinglePeerCopies } from './peer-copies';
 import { PropsValidator } from './prop-validation';
 import { restrictedContainerSecurityContext } from './security';
 
@@ -49,6 +50,7 @@ export enum CurlProbeMode {
 export const DEFAULT_CURL_IMAGE = 'curlimages/curl:8.10.1';
 /** Where the docs' curl pod mounts the Secret; curl gets `--cacert <this>/tls.crt`. */
 export const DEFAULT_CA_MOUNT_PATH = '/etc/nginx/ssl';
+/** The uid the curl image runs as (`curl_user` in curlimages/curl). */
 export const CURL_IMAGE_UID = 100;
 
 /** Props of {@link CurlProbe}. */
@@ -115,9 +117,13 @@ export interface CurlProbeProps {
 
 /** Options of {@link curlCheckCommand}. */
 export interface CurlCheckCommandOptions {
+  /** The HTTPS URL to check. */
   readonly url: string;
+  /** CA certificate file to verify the server against (`--cacert`). */
   readonly caFile: string;
+  /** How many times curl retries, with exponential backoff, while the server starts. */
   readonly retries: number;
+  /** Upper bound on the whole check, retries included, in seconds. */
   readonly maxTimeSeconds: number;
 }
 
@@ -149,12 +155,14 @@ export function targetUrl(target: HttpsTarget, fromNamespace: string, path: stri
  * is mounted: the client has no use for the private key.
  */
 export class CurlProbe extends Construct {
+  /** Idle client Deployment or check Job. */
   public readonly mode: CurlProbeMode;
   public readonly route: ProbeRoute;
   /** ServiceAccount, Role and RoleBinding of an API_SERVER_PROXY probe. */
   public readonly apiServerAccess?: ApiServerProxyAccess;
   /** The Deployment (CLIENT) or Job (JOB). */
   public readonly workload: kplus.Deployment | kplus.Job;
+  /** Labels of the probe's pods; admit them with `endpoint.allowFrom([{ podLabels }])`. */
   public readonly podLabels: Record<string, string>;
   /** The URL the probe checks. */
   public readonly url: string;
@@ -163,6 +171,7 @@ export class CurlProbe extends Construct {
 
   constructor(scope: Construct, id: string, props: CurlProbeProps) {
     super(scope, id);
+    checkSinglePeerCopies(this, 'CurlProbe');
     this.mode = props.mode ?? CurlProbeMode.CLIENT;
     this.route = props.route ?? ProbeRoute.SERVICE;
     const isJob = this.mode === CurlProbeMode.JOB;

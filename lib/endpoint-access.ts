@@ -1,3 +1,4 @@
+import * as kplus from 'cdk8s-plus-28';
 import {
   AccessPort,
   apiServerProxyPath,
@@ -5,28 +6,57 @@ import {
   serviceDnsNames,
   serviceEnvVars,
   ServiceEnvVar,
+  UrlScheme,
 } from './service-access';
 import {
   API_SERVER_ADDRESS_COMMAND, clusterInfoLine, dnsCheckCommands, headlessPodDnsName, inClusterProxyUrl, kubectlGetRawCommand, podDnsName, podDnsNamesCommand,
   SERVICE_ACCOUNT_MOUNT_PATH,
 } from './discovery-access';
 
+/** An Ingress in front of an endpoint, as the access map describes it. */
+export interface IngressDescription {
+  /** Host name the Ingress answers for. */
+  readonly host: string;
+  /** Path prefix routed to the Service. */
+  readonly path: string;
+  /** Whether the Ingress terminates TLS (so its URL is `https:`). */
+  readonly tls: boolean;
+}
+
 /** The Service facts the access map is computed from. */
 export interface EndpointDescription {
+  /** Name of the Service. */
   readonly serviceName: string;
+  /** Namespace of the Service. */
   readonly namespace: string;
-  /** ClusterIP, NodePort, LoadBalancer or ExternalName. */
-  readonly type: string;
+  /** Service type. */
+  readonly type: kplus.ServiceType;
+  /** The Service's ports (none for ExternalName). */
   readonly ports: readonly EndpointPortDescription[];
-  /** For ExternalName: the name the cluster DNS answers with (CNAME). */
+  /**
+   * For ExternalName: the name the cluster DNS answers with (CNAME).
+   * @default none
+   */
   readonly externalName?: string;
-  /** Ingress host and path, and whether the Ingress terminates TLS. */
-  readonly ingress?: { readonly host: string; readonly path: string; readonly tls: boolean };
-  /** CA file inside a client pod that trusts the endpoint's TLS certificate, for `curl --cacert`. */
+  /**
+   * The Ingress in front of the Service.
+   * @default no Ingress
+   */
+  readonly ingress?: IngressDescription;
+  /**
+   * CA file inside a client pod that trusts the endpoint's TLS certificate, for `curl --cacert`.
+   * @default curl commands without `--cacert`
+   */
   readonly caFile?: string;
-  /** @default 'cluster.local' */
+  /**
+   * Cluster DNS domain.
+   * @default 'cluster.local'
+   */
   readonly clusterDomain?: string;
-  /** When a NetworkPolicy guards the pods: who it admits, in words. */
+  /**
+   * When a NetworkPolicy guards the pods: who it admits, in words.
+   * @default no NetworkPolicy
+   */
   readonly admittedPeers?: readonly string[];
   /** Labels of the backend pods, to list their pod DNS names. */
   readonly podLabels?: Record<string, string>;
@@ -75,17 +105,25 @@ export interface DiscoveryAccess {
   readonly dnsCheckCommands: string[];
 }
 
+/** A Service port as the access map sees it. */
 export interface EndpointPortDescription extends AccessPort {
   /** Whether clients speak TLS to this port. */
   readonly tls: boolean;
+  /**
+   * Fixed node port (NodePort and LoadBalancer).
+   * @default the one the cluster picked, read with kubectl
+   */
   readonly nodePort?: number;
 }
 
 /** How to reach one port of an endpoint. */
 export interface PortAccess {
+  /** Port name, if the port has one. */
   readonly name?: string;
+  /** Service port number. */
   readonly port: number;
-  readonly scheme: 'http' | 'https';
+  /** Whether clients speak HTTP or HTTPS to it. */
+  readonly scheme: UrlScheme;
   /** In-cluster URL by the short name (same namespace). */
   readonly clusterUrl: string;
   /** API server proxy path (`/api/v1/namespaces/NS/services/[https:]NAME:PORT/proxy/`). */
@@ -104,14 +142,21 @@ export interface PortAccess {
 
 /** Every documented way to reach an endpoint, computed from its Service. */
 export interface EndpointAccess {
+  /** Name of the Service. */
   readonly serviceName: string;
+  /** Namespace of the Service. */
   readonly namespace: string;
-  readonly type: string;
+  /** Service type. */
+  readonly type: kplus.ServiceType;
+  /** Every DNS name of the Service, shortest first. */
   readonly dnsNames: string[];
   /** Variables the kubelet injects into pods created after the Service (none for ExternalName). */
   readonly envVars: ServiceEnvVar[];
+  /** How to reach each port. */
   readonly ports: PortAccess[];
+  /** For ExternalName: the name the Service is an alias of. */
   readonly externalName?: string;
+  /** The Ingress URL, when an Ingress fronts the Service. */
   readonly ingressUrl?: string;
   /** How to read the load balancer's address once the cloud assigned it. */
   readonly loadBalancerAddressCommand?: string;
@@ -125,9 +170,9 @@ export interface EndpointAccess {
 /** Computes the access map of an endpoint: DNS names, env vars, proxy URLs, node and external addresses. */
 export function describeEndpointAccess(endpoint: EndpointDescription): EndpointAccess {
   const { serviceName, namespace } = endpoint;
-  const opensNodePorts = endpoint.type === 'NodePort' || endpoint.type === 'LoadBalancer';
+  const opensNodePorts = endpoint.type === kplus.ServiceType.NODE_PORT || endpoint.type === kplus.ServiceType.LOAD_BALANCER;
   const ports = endpoint.ports.map((port): PortAccess => {
-    const scheme = port.tls ? 'https' : 'http';
+    const scheme = port.tls ? UrlScheme.HTTPS : UrlScheme.HTTP;
     const defaultPort = port.tls ? 443 : 80;
     const clusterUrl = `${scheme}://${serviceName}${port.port === defaultPort ? '' : `:${port.port}`}/`;
     const proxyPath = apiServerProxyPath({ namespace, serviceName, scheme, port: port.name ?? port.port });
@@ -150,11 +195,11 @@ export function describeEndpointAccess(endpoint: EndpointDescription): EndpointA
     namespace,
     type: endpoint.type,
     dnsNames: serviceDnsNames(serviceName, namespace, endpoint.clusterDomain),
-    envVars: endpoint.type === 'ExternalName' ? [] : serviceEnvVars(serviceName, endpoint.ports),
+    envVars: endpoint.type === kplus.ServiceType.EXTERNAL_NAME ? [] : serviceEnvVars(serviceName, endpoint.ports),
     ports,
     externalName: endpoint.externalName,
     ingressUrl: ingress ? `${ingress.tls ? 'https' : 'http'}://${ingress.host}${ingress.path}` : undefined,
-    loadBalancerAddressCommand: endpoint.type === 'LoadBalancer'
+    loadBalancerAddressCommand: endpoint.type === kplus.ServiceType.LOAD_BALANCER
       ? `kubectl get svc ${serviceName} -n ${namespace} -o jsonpath='{.status.loadBalancer.ingress[0].ip}{.status.loadBalancer.ingress[0].hostname}'`
       : undefined,
     admittedPeers: endpoint.admittedPeers,

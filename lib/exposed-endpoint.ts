@@ -9,12 +9,18 @@ import { describeEndpointAccess, EndpointAccess } from './endpoint-access';
 import { GatewayRoute, GatewayRouteOptions } from './gateway-route';
 import { IstioTrafficSplit, IstioTrafficSplitOptions } from './istio-routes';
 import { KongRoute, KongRouteOptions } from './kong-route';
+import { checkSinglePeerCopies } from './peer-copies';
 import { PropsValidator } from './prop-validation';
 import { DEFAULT_CLUSTER_DOMAIN, serviceDnsNames } from './service-access';
 
 /** A container port the backend's pods declare. */
 export interface BackendContainerPort {
+  /**
+   * Port name (IANA_SVC_NAME), which Service `targetPort`s can refer to.
+   * @default unnamed
+   */
   readonly name?: string;
+  /** Port number the container listens on. */
   readonly number: number;
 }
 
@@ -56,9 +62,10 @@ export interface EndpointPort {
    */
   readonly nodePort?: number;
   /**
-   * @default 'TCP'
+   * Transport protocol.
+   * @default kplus.Protocol.TCP
    */
-  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  readonly protocol?: kplus.Protocol;
   /**
    * Whether clients speak TLS to this port (decides `https:` in proxy URLs and `--cacert` in checks).
    * @default true when the name is `https` or the port is 443
@@ -172,16 +179,25 @@ export class ExposedEndpoint extends Construct {
     };
   }
 
+  /** Name of the Service. */
   public readonly serviceName: string;
+  /** Namespace of the Service and everything added to it. */
   public readonly namespace: string;
+  /** Service type. */
   public readonly type: kplus.ServiceType;
   /** Every DNS name of the Service, shortest first. */
   public readonly serviceDnsNames: string[];
+  /** The Service's ports (none for ExternalName). */
   public readonly ports: readonly EndpointPort[];
+  /** The pods the Service routes to (none for ExternalName). */
   public readonly backend?: EndpointBackend;
+  /** The Service object. */
   public readonly service: k8s.KubeService;
+  /** The Ingress, once {@link addIngress} was called. */
   public ingress?: k8s.KubeIngress;
+  /** The NetworkPolicy, once {@link allowFrom} was called. */
   public networkPolicy?: k8s.KubeNetworkPolicy;
+  /** The debug Service, once {@link addDebugService} was called. */
   public debugService?: k8s.KubeService;
   /** The headless twin of the Service (per-pod DNS records), from {@link addHeadlessService}. */
   public headlessService?: k8s.KubeService;
@@ -194,6 +210,7 @@ export class ExposedEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: ExposedEndpointProps) {
     super(scope, id);
+    checkSinglePeerCopies(this, 'ExposedEndpoint');
     this.serviceName = props.name;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     this.type = props.type ?? kplus.ServiceType.CLUSTER_IP;

@@ -8,11 +8,11 @@ export type {
 export { CurlProbe, CurlProbeMode, curlCheckCommand, targetUrl, DEFAULT_CURL_IMAGE, DEFAULT_CA_MOUNT_PATH, CURL_IMAGE_UID } from './curl-probe';
 export type { CurlProbeProps, HttpsTarget, CurlCheckCommandOptions } from './curl-probe';
 export {
-  serviceDnsNames, serviceEnvVarPrefix, serviceEnvVars, apiServerProxyPath, kubectlProxyUrl, DEFAULT_CLUSTER_DOMAIN, DEFAULT_KUBECTL_PROXY_PORT,
+  serviceDnsNames, serviceEnvVarPrefix, serviceEnvVars, apiServerProxyPath, kubectlProxyUrl, UrlScheme, DEFAULT_CLUSTER_DOMAIN, DEFAULT_KUBECTL_PROXY_PORT,
 } from './service-access';
 export type { AccessPort, ServiceEnvVar, ApiServerProxyTarget } from './service-access';
 export { describeEndpointAccess, renderAccessMarkdown } from './endpoint-access';
-export type { EndpointDescription, EndpointPortDescription, PortAccess, EndpointAccess } from './endpoint-access';
+export type { EndpointDescription, EndpointPortDescription, IngressDescription, PortAccess, EndpointAccess } from './endpoint-access';
 export { renderNginxServerConfig } from './nginx-config';
 export type { NginxServerConfigOptions } from './nginx-config';
 export { restrictedContainerSecurityContext } from './security';

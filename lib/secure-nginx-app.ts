@@ -9,6 +9,7 @@ import { MAX_VALIDITY_DAYS, RSA_KEY_SIZES } from './certificate';
 import { defaultCertificateStoreDir, obtainCertificate, rotationRequested } from './certificate-store';
 import { EndpointBackend, ExposedEndpoint } from './exposed-endpoint';
 import { renderNginxServerConfig } from './nginx-config';
+import { checkSinglePeerCopies } from './peer-copies';
 import { PropsValidator } from './prop-validation';
 import { restrictedContainerSecurityContext } from './security';
 import { DEFAULT_CLUSTER_DOMAIN, serviceDnsNames } from './service-access';
@@ -156,6 +157,7 @@ export interface SecureNginxAppProps {
 export class SecureNginxApp extends Construct {
   /** The application name: Deployment and Service name and `run` label value. */
   public readonly name: string;
+  /** Namespace of every object. */
   public readonly namespace: string;
   /** Every DNS name of the Service, shortest first; all are in the certificate. */
   public readonly serviceDnsNames: string[];
@@ -165,8 +167,11 @@ export class SecureNginxApp extends Construct {
   public readonly backend: EndpointBackend;
   /** The Service with its access map; add an Ingress or a NetworkPolicy through it. */
   public readonly endpoint: ExposedEndpoint;
+  /** The Service (the same object as `endpoint.service`). */
   public readonly service: k8s.KubeService;
+  /** The nginx Deployment. */
   public readonly deployment: kplus.Deployment;
+  /** The ConfigMap holding nginx's `default.conf`. */
   public readonly configMap: kplus.ConfigMap;
   /** The TLS Secret, as a reference other cdk8s-plus constructs can mount. */
   public readonly secret: kplus.ISecret;
@@ -185,6 +190,7 @@ export class SecureNginxApp extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureNginxAppProps = {}) {
     super(scope, id);
+    checkSinglePeerCopies(this, 'SecureNginxApp');
     this.name = props.name ?? 'my-nginx';
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     this.httpPort = props.httpPort ?? 8080;

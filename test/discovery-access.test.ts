@@ -1,3 +1,4 @@
+import * as kplus from 'cdk8s-plus-28';
 import {
   apiServerProxyPath, clusterInfoLine, describeEndpointAccess, dnsCheckCommands, kubectlGetRawCommand, kubectlProxyUrl, podDnsName, renderAccessMarkdown,
 } from '../lib';
@@ -24,7 +25,7 @@ describe('discovery', () => {
 
   test('the access map: in-cluster API server form, get --raw, pod and headless records, env vars only in the namespace', () => {
     const access = describeEndpointAccess({
-      serviceName: 'my-nginx', namespace: 'default', type: 'ClusterIP', podLabels: { run: 'my-nginx' }, headlessServiceName: 'my-nginx-headless',
+      serviceName: 'my-nginx', namespace: 'default', type: kplus.ServiceType.CLUSTER_IP, podLabels: { run: 'my-nginx' }, headlessServiceName: 'my-nginx-headless',
       ports: [{ name: 'https', port: 443, tls: true }],
     });
     expect(access.ports[0].inClusterApiServerUrl).toBe('https://kubernetes.default.svc/api/v1/namespaces/default/services/https:my-nginx:https/proxy/');

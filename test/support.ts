@@ -30,7 +30,32 @@ export function findObject(objects: any[], kind: string, name: string): any {
   return found[0];
 }
 
-const REPO_ROOT = path.resolve(__dirname, '..');
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+/**
+ * The repository as an installed package resolves it (`main` is build/lib/index.js), once
+ * `npm run build` (which `npm test` runs first) has compiled the current lib/.
+ */
+export function builtPackageRoot(): string {
+  assertBuiltFrom(path.join(REPO_ROOT, 'build', 'lib', 'index.js'), path.join(REPO_ROOT, 'lib'));
+  return REPO_ROOT;
+}
+
+/** The validator package's folder, once `npm run build` has bundled the current validator/src. */
+export function builtValidatorRoot(): string {
+  const root = path.join(REPO_ROOT, 'validator');
+  assertBuiltFrom(path.join(root, 'build', 'index.js'), path.join(root, 'src'));
+  return root;
+}
+
+function assertBuiltFrom(builtFile: string, sourceDir: string): void {
+  const builtAt = fs.existsSync(builtFile) ? fs.statSync(builtFile).mtimeMs : -1;
+  const newer = fs.readdirSync(sourceDir, { recursive: true, encoding: 'utf8' })
+    .find((file) => fs.statSync(path.join(sourceDir, file)).mtimeMs > builtAt);
+  if (newer !== undefined) {
+    throw new Error(`${path.relative(REPO_ROOT, builtFile)} is missing or older than ${path.relative(REPO_ROOT, path.join(sourceDir, newer))}: run \`npm run build\` (npm test does) first`);
+  }
+}
 
 /** Runs the app exactly as `npm run synth` and `cdk8s synth` do, into `outdir`, with its own certificate store. */
 export function synthesizeInto(outdir: string, certificateStore: string): void {
