@@ -19,8 +19,8 @@ const synth = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts',
 });
 process.stderr.write(synth.stderr);
 if (synth.status !== 0) process.exit(synth.status ?? 1);
-// The store announces each rotation: `Renewed the certificate of <label> (rotation was asked for)`.
-const rotated = synth.stderr.split('\n').filter((line) => line.includes('(rotation was asked for)'));
+// The store announces each rotation: `... replacing certificate store entry ... (NS/SECRET): rotation was requested. ...`
+const rotated = synth.stderr.split('\n').filter((line) => line.includes(': rotation was requested.'));
 if (rotated.length === 0) {
   console.error(`nothing matched ${names.join(', ')}: name a Secret as namespace/name (e.g. default/nginxsecret), a construct path (e.g. tutorial/SecureNginx) or ca/<name>; npm run certs lists them`);
   process.exit(1);

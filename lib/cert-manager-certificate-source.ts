@@ -36,6 +36,7 @@ export class CertManagerCertificateSource implements ICertificateSource {
         commonName: request.commonName,
         subject: { organizations: [request.organization] },
         dnsNames: request.dnsNames,
+        ...(request.ipAddresses.length > 0 ? { ipAddresses: request.ipAddresses } : {}),
         duration: hours(validityDays),
         usages: ['server auth', 'digital signature', ...(isSigningOnlyKey(keyAlgorithm) ? [] : ['key encipherment'])],
         privateKey: { ...certManagerPrivateKey(keyAlgorithm), rotationPolicy: 'Always' },

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { dns1123Subdomain } from './api-rules';
-import { CertificateKeyPair } from './certificate';
+import { CertificateKeyPair, MAX_CA_VALIDITY_DAYS } from './certificate';
 import { certificateAuthorityProblems, CertificateProblem } from './certificate-checks';
 import { defaultCertificateStoreDir, obtainCertificate, rotationRequested } from './certificate-store';
 import { isKeyAlgorithm, KEY_ALGORITHMS, KeyAlgorithm } from './key-algorithm';
@@ -66,17 +66,19 @@ export class CertificateAuthority {
     const validityDays = props.validityDays ?? 3650;
     throwIfInvalid(props.name, [
       isKeyAlgorithm(keyAlgorithm) ? undefined : `keyAlgorithm: ${String(keyAlgorithm)} is not supported: use one of ${KEY_ALGORITHMS.join(', ')}`,
-      Number.isInteger(validityDays) && validityDays >= 1 ? undefined : `validityDays: ${validityDays} is not allowed: use an integer >= 1`,
+      Number.isInteger(validityDays) && validityDays >= 1 && validityDays <= MAX_CA_VALIDITY_DAYS ? undefined
+        : `validityDays: ${validityDays} is not allowed: use an integer from 1 to ${MAX_CA_VALIDITY_DAYS}`,
     ]);
     return new CertificateAuthority(props.name, (now) => ({
       pair: obtainCertificate({
         commonName: props.name, organization: props.name, dnsNames: [], validityDays, keyAlgorithm, isCertificateAuthority: true,
       }, {
         directory: props.storeDir ?? defaultCertificateStoreDir(),
-        entryName: `ca@${props.name}`,
-        rotate: props.rotate ?? rotationRequested([`ca/${props.name}`]),
+        // No namespace has a ':' in its name: a CA never shares an entry with a Secret.
+        usedAs: [`ca:${props.name}`],
+        requestedBy: `CertificateAuthority ${props.name}`,
+        replaceOlderThan: (props.rotate ?? rotationRequested([`ca/${props.name}`])) ? new Date(performance.timeOrigin) : undefined,
         now,
-        label: `CA ${props.name}`,
       }),
       problems: [],
     }));

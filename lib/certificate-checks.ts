@@ -3,7 +3,7 @@
  * synth uses it. Pure: problems are returned, each for the part it is about, never thrown.
  */
 import { createPrivateKey, KeyObject, X509Certificate } from 'crypto';
-import { isSelfSigned } from './certificate';
+import { canonicalIpAddress, isSelfSigned, readCertificateFacts } from './certificate';
 import { dnsNameMatches } from './exposed-endpoint';
 import { describeKey } from './key-algorithm';
 import { allowsCertificateSigning } from './x509';
@@ -24,14 +24,20 @@ export interface ServingCertificateInput {
   readonly caCertificatePem?: string;
 }
 
+/** The names a serving certificate must cover. */
+export interface RequiredNames {
+  readonly dnsNames: readonly string[];
+  readonly ipAddresses: readonly string[];
+}
+
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 
 /**
  * Problems that would make nginx refuse the pair or clients refuse the server: unreadable PEM, a key
  * of another certificate, outside its validity at `now`, a CA certificate, a weak or unknown key,
- * no serverAuth, a DNS name of `requiredNames` not covered, a CA that is no CA or did not issue it.
+ * no serverAuth, a name of `required` not covered, a CA that is no CA or did not issue it.
  */
-export function servingCertificateProblems(input: ServingCertificateInput, requiredNames: readonly string[], now: Date): CertificateProblem[] {
+export function servingCertificateProblems(input: ServingCertificateInput, required: RequiredNames, now: Date): CertificateProblem[] {
   const cert = parseCertificate(input.certificatePem);
   if (!cert) return [{ part: 'certificate', problem: 'is not a PEM certificate (-----BEGIN CERTIFICATE-----)' }];
   const problems: CertificateProblem[] = [];
@@ -47,10 +53,13 @@ export function servingCertificateProblems(input: ServingCertificateInput, requi
   if (cert.ca && !isSelfSigned(cert)) add('certificate', 'is a CA certificate (CA:TRUE): give the serving (leaf) certificate and pass its CA as the CA certificate');
   if (!isAcceptedKey(cert.publicKey)) add('certificate', `has a ${describeKey(cert.publicKey)} key: use RSA 2048 or larger, or ECDSA P-256/P-384`);
   if (cert.keyUsage && !cert.keyUsage.includes(SERVER_AUTH)) add('certificate', 'its extendedKeyUsage lacks serverAuth, so TLS clients refuse it as a server certificate');
-  const sans = (cert.subjectAltName ?? '').split(', ').filter((name) => name.startsWith('DNS:')).map((name) => name.slice(4));
-  const uncovered = requiredNames.filter((name) => !sans.some((san) => dnsNameMatches(san, name)));
+  const { dnsNames, ipAddresses } = readCertificateFacts(cert.toString());
+  const uncovered = [
+    ...required.dnsNames.filter((name) => !dnsNames.some((san) => dnsNameMatches(san, name))),
+    ...required.ipAddresses.filter((ip) => !ipAddresses.includes(canonicalIpAddress(ip))),
+  ];
   if (uncovered.length > 0) {
-    add('certificate', `does not cover ${uncovered.join(', ')} (it covers ${sans.join(', ') || 'no DNS names'}): `
+    add('certificate', `does not cover ${uncovered.join(', ')} (it covers ${[...dnsNames, ...ipAddresses].join(', ') || 'no names'}): `
       + 'clients would fail hostname verification; reissue it with those subjectAltNames');
   }
 

@@ -24,6 +24,8 @@ export interface ServingCertificateRequest {
   readonly organization: string;
   /** DNS names the certificate must cover: the Service's names and any extra ones. */
   readonly dnsNames: string[];
+  /** IP addresses the certificate must cover. */
+  readonly ipAddresses: string[];
   /** Labels of the Secret. */
   readonly labels: Record<string, string>;
   /** Every name `npm run rotate -- NAME` may use for this certificate: `namespace/secret` and the construct paths. */

@@ -4,12 +4,15 @@ import { Construct } from 'constructs';
 
 /** The kind of object a client reads CA certificates from. */
 export enum CaSourceKind {
+  /** A Secret (e.g. the server's own `tls.crt` of a self-signed certificate, in its namespace). */
   SECRET = 'Secret',
+  /** A ConfigMap, which holds no key material (e.g. `<ca>.crt` with `ca.crt`, or a trust-manager Bundle's). */
   CONFIG_MAP = 'ConfigMap',
 }
 
 /** Where a pod reads the CA certificates that verify a server: one key of a Secret or ConfigMap in its namespace. */
 export interface CaSource {
+  /** Secret or ConfigMap. */
   readonly kind: CaSourceKind;
   /** Name of the Secret or ConfigMap, in the client's namespace. */
   readonly name: string;

@@ -36,15 +36,19 @@ export class GeneratedCertificateSource implements ICertificateSource {
       commonName: request.commonName,
       organization: request.organization,
       dnsNames: request.dnsNames,
+      ipAddresses: request.ipAddresses,
       validityDays,
       keyAlgorithm,
-      issuer: ca?.pair,
+      issuerCertificatePem: ca?.pair?.certificatePem,
     }, {
       directory: this.options.storeDir ?? defaultCertificateStoreDir(),
-      entryName: scope.node.path.replace(/[^A-Za-z0-9.-]+/g, '.'),
-      rotate: this.options.rotate ?? rotationRequested(request.rotationNames),
+      // Keyed by what the cluster sees, so every output (final state, steps) emitting this Secret agrees.
+      usedAs: [request.namespace, request.secretName],
+      requestedBy: scope.node.path,
+      // The process start: every app of this synth that shares the entry shares the new certificate.
+      replaceOlderThan: (this.options.rotate ?? rotationRequested(request.rotationNames)) ? new Date(performance.timeOrigin) : undefined,
+      issuerPrivateKeyPem: ca?.pair?.privateKeyPem,
       now,
-      label: `Secret ${request.namespace}/${request.secretName}`,
     });
     const caCertificatePem = ca?.pair?.certificatePem;
     return {

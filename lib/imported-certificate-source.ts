@@ -46,7 +46,7 @@ export class ExistingSecretSource implements ICertificateSource {
     const { certificatePem, caCertificatePem } = this.options;
     const check = new PropsValidator(scope, 'ServingCertificate');
     if (certificatePem !== undefined) {
-      reportProblems(check, 'source', servingCertificateProblems({ certificatePem, caCertificatePem }, request.dnsNames, new Date()));
+      reportProblems(check, 'source', servingCertificateProblems({ certificatePem, caCertificatePem }, request, new Date()));
     }
     check.throwIfInvalid();
     const caPem = caCertificatePem ?? certificatePem;
@@ -64,7 +64,7 @@ function bindPem(
   scope: Construct, request: ServingCertificateRequest, input: PemCertificateOptions, unreadable: CertificateProblem[], fields: Record<string, string>,
 ): BoundCertificate {
   const check = new PropsValidator(scope, 'ServingCertificate');
-  reportProblems(check, 'source', unreadable.length > 0 ? unreadable : servingCertificateProblems(input, request.dnsNames, new Date()), fields);
+  reportProblems(check, 'source', unreadable.length > 0 ? unreadable : servingCertificateProblems(input, request, new Date()), fields);
   check.throwIfInvalid();
   return {
     secret: secretReference(scope, request),

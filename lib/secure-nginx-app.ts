@@ -1,13 +1,17 @@
 import { createHash } from 'crypto';
+import { isIP } from 'net';
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
+import { AppCoherenceCheck } from './app-coherence-check';
+import { MAX_VALIDITY_DAYS, RSA_KEY_SIZES } from './certificate';
 import { CertificateSource, ICertificateSource } from './certificate-source';
 import { ICertificateTrust } from './certificate-trust';
 import { EndpointBackend, ExposedEndpoint } from './exposed-endpoint';
 import { rsaKeyAlgorithm } from './key-algorithm';
 import { renderNginxServerConfig } from './nginx-config';
+import { checkSinglePeerCopies } from './peer-copies';
 import { PropsValidator } from './prop-validation';
 import { restrictedContainerSecurityContext } from './security';
 import { ServingCertificate } from './serving-certificate';
@@ -20,6 +24,8 @@ import { DEFAULT_CLUSTER_DOMAIN, serviceDnsNames } from './service-access';
 export const DEFAULT_NGINX_IMAGE = 'nginxinc/nginx-unprivileged:1.28-alpine';
 /** The uid and gid the unprivileged nginx image runs as. */
 export const NGINX_UNPRIVILEGED_UID = 101;
+/** Linux's default `net.ipv4.ip_unprivileged_port_start`: lower ports need root or CAP_NET_BIND_SERVICE. */
+const UNPRIVILEGED_PORT_START = 1024;
 
 /** Props of {@link SecureNginxApp}. */
 export interface SecureNginxAppProps {
@@ -74,7 +80,8 @@ export interface SecureNginxAppProps {
    */
   readonly httpsNodePort?: number;
   /**
-   * Port nginx listens on for HTTP inside the container. Unprivileged users cannot bind below 1024.
+   * Port nginx listens on for HTTP inside the container. Unprivileged users cannot bind below 1024
+   * (see {@link allowPrivilegedContainerPorts}).
    * @default 8080
    */
   readonly containerHttpPort?: number;
@@ -84,8 +91,16 @@ export interface SecureNginxAppProps {
    */
   readonly containerHttpsPort?: number;
   /**
-   * DNS names added to the certificate besides the Service's own cluster DNS names
-   * (e.g. an Ingress host). A leading `*.` wildcard is allowed.
+   * Let the non-root nginx listen on container ports below 1024: the pod then sets the namespaced
+   * sysctl `net.ipv4.ip_unprivileged_port_start=0` (a safe sysctl, allowed by the Pod Security
+   * Standards). Without it such ports are refused, as nginx could not bind them.
+   * @default false
+   */
+  readonly allowPrivilegedContainerPorts?: boolean;
+  /**
+   * Names added to the certificate besides the Service's own cluster DNS names (e.g. an Ingress
+   * host): DNS names, a leading `*.` wildcard allowed, and IP addresses (written as IP SANs, the
+   * only kind clients match an address against).
    * @default none
    */
   readonly extraSans?: string[];
@@ -96,7 +111,8 @@ export interface SecureNginxAppProps {
    */
   readonly certificate?: ICertificateSource;
   /**
-   * Lifetime in days of the default self-signed certificate (others: set it on their source).
+   * Lifetime in days of the default self-signed certificate, at most 825 (the longest TLS clients
+   * accept); other sources take it in their options.
    * @default 365
    */
   readonly certificateValidityDays?: number;
@@ -132,8 +148,9 @@ export interface SecureNginxAppProps {
    */
   readonly certificateStoreDir?: string;
   /**
-   * Generate a new default certificate even though the stored one still fits.
-   * @default true when $CDK8S_ROTATE_CERTS is '1' or names this Secret (`namespace/name`) or construct path
+   * Generate a new default certificate even though the stored one still fits (once per synth
+   * process: every output emitting the same Secret gets the same new certificate).
+   * @default true when $CDK8S_ROTATE_CERTS is '1' or names this Secret (`namespace/name`) or a construct path above it
    */
   readonly rotateCertificate?: boolean;
   /**
@@ -151,6 +168,7 @@ export interface SecureNginxAppProps {
 export class SecureNginxApp extends Construct {
   /** The application name: Deployment and Service name and `run` label value. */
   public readonly name: string;
+  /** Namespace of every object. */
   public readonly namespace: string;
   /** Every DNS name of the Service, shortest first; all are in the certificate. */
   public readonly serviceDnsNames: string[];
@@ -160,8 +178,11 @@ export class SecureNginxApp extends Construct {
   public readonly backend: EndpointBackend;
   /** The Service with its access map; add an Ingress or a NetworkPolicy through it. */
   public readonly endpoint: ExposedEndpoint;
+  /** The Service (the same object as `endpoint.service`). */
   public readonly service: k8s.KubeService;
+  /** The nginx Deployment. */
   public readonly deployment: kplus.Deployment;
+  /** The ConfigMap holding nginx's `default.conf`. */
   public readonly configMap: kplus.ConfigMap;
   /** The serving certificate: its Secret, names and trust. */
   public readonly certificate: ServingCertificate;
@@ -184,6 +205,7 @@ export class SecureNginxApp extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureNginxAppProps = {}) {
     super(scope, id);
+    checkSinglePeerCopies(this, 'SecureNginxApp');
     this.name = props.name ?? 'my-nginx';
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     this.httpPort = props.httpPort ?? 8080;
@@ -197,6 +219,8 @@ export class SecureNginxApp extends Construct {
     const secretName = props.secretName ?? `${this.name}-tls`;
     const configMapName = props.configMapName ?? `${this.name}-nginx-conf`;
     const extraSans = props.extraSans ?? [];
+    const sanIpAddresses = extraSans.filter((san) => isIP(san));
+    const sanDnsNames = extraSans.filter((san) => !isIP(san));
     const runAsUser = props.runAsUser ?? NGINX_UNPRIVILEGED_UID;
 
     const check = new PropsValidator(this, 'SecureNginxApp');
@@ -206,8 +230,11 @@ export class SecureNginxApp extends Construct {
     check.port('httpPort', this.httpPort);
     check.port('httpsPort', this.httpsPort);
     check.check(this.httpPort !== this.httpsPort, 'httpsPort', `${this.httpsPort} is also httpPort: give the two Service ports different numbers`);
-    check.port('containerHttpPort', containerHttpPort);
-    check.port('containerHttpsPort', containerHttpsPort);
+    for (const [field, port] of [['containerHttpPort', containerHttpPort], ['containerHttpsPort', containerHttpsPort]] as const) {
+      check.port(field, port);
+      check.check(port >= UNPRIVILEGED_PORT_START || props.allowPrivilegedContainerPorts === true, field,
+        `${port} is below ${UNPRIVILEGED_PORT_START}, which the non-root nginx (uid ${runAsUser}) cannot bind: use a port from ${UNPRIVILEGED_PORT_START} (the Service can still offer ${port}), or set allowPrivilegedContainerPorts`);
+    }
     check.check(containerHttpPort !== containerHttpsPort, 'containerHttpsPort', `${containerHttpsPort} is also containerHttpPort: nginx needs two different ports`);
     check.nodePort('httpNodePort', props.httpNodePort);
     check.nodePort('httpsNodePort', props.httpsNodePort);
@@ -218,9 +245,8 @@ export class SecureNginxApp extends Construct {
       `node ports need serviceType NodePort or LoadBalancer, not ${serviceType}: remove the node ports or change serviceType`);
     check.check(serviceType !== kplus.ServiceType.EXTERNAL_NAME, 'serviceType',
       'ExternalName points at a name outside the cluster and cannot front these pods: use ClusterIP, NodePort or LoadBalancer');
-    check.integerAtLeast('certificateValidityDays', validityDays, 1);
-    check.check(rsaKeyAlgorithm(keySize) !== undefined, 'keySize',
-      `${keySize} is not supported: use 2048, 3072 or 4096, or an ECDSA key with certificate: CertificateSource.selfSigned({ keyAlgorithm })`);
+    check.integerInRange('certificateValidityDays', validityDays, 1, MAX_VALIDITY_DAYS);
+    check.oneOf('keySize', keySize, RSA_KEY_SIZES);
     for (const field of ['keySize', 'certificateValidityDays', 'certificateStoreDir', 'rotateCertificate'] as const) {
       check.check(props.certificate === undefined || props[field] === undefined, field,
         'only shapes the default self-signed certificate: set it on the certificate source instead (e.g. CertificateSource.signedBy(ca, { validityDays }))');
@@ -228,9 +254,14 @@ export class SecureNginxApp extends Construct {
     check.dnsSubdomain('secretName', secretName);
     check.dnsSubdomain('configMapName', configMapName);
     check.dnsSubdomain('clusterDomain', props.clusterDomain);
-    extraSans.forEach((san, i) => check.dnsSubdomain(`extraSans[${i}]`, san.replace(/^\*\./, '')));
+    sanDnsNames.forEach((san) => {
+      const field = `extraSans[${extraSans.indexOf(san)}]`;
+      check.check(!/^[0-9.]+$/.test(san), field, `"${san}" looks like an IPv4 address but is not one: correct it, or give a DNS name`);
+      check.dnsSubdomain(field, san.replace(/^\*\./, ''));
+    });
     check.integerAtLeast('runAsUser', runAsUser, 1);
     check.throwIfInvalid();
+    AppCoherenceCheck.addTo(this);
 
     this.serviceDnsNames = serviceDnsNames(this.name, this.namespace, props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
     this.podLabels = { run: this.name };
@@ -247,7 +278,8 @@ export class SecureNginxApp extends Construct {
       namespace: this.namespace,
       commonName: this.name,
       organization: this.name,
-      dnsNames: [...this.serviceDnsNames, ...extraSans],
+      dnsNames: [...this.serviceDnsNames, ...sanDnsNames],
+      ipAddresses: sanIpAddresses,
       labels: this.podLabels,
     });
     this.certificatePem = this.certificate.certificatePem;
@@ -272,13 +304,16 @@ export class SecureNginxApp extends Construct {
       replicas,
       select: false,
       // The key is group-readable (0440, group = fsGroup) so the non-root nginx can read it.
-      securityContext: { ensureNonRoot: true, user: runAsUser, group: runAsUser, fsGroup: runAsUser },
+      securityContext: {
+        ensureNonRoot: true, user: runAsUser, group: runAsUser, fsGroup: runAsUser,
+        sysctls: props.allowPrivilegedContainerPorts ? [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] : undefined,
+      },
       automountServiceAccountToken: false,
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: this.podLabels }));
     Object.entries(this.podLabels).forEach(([key, value]) => this.deployment.podMetadata.addLabel(key, value));
-    // Pods restart when the certificate or config changes, as they read both only at start.
-    // A certificate cert-manager renews in the cluster is unknown here: see the README on reloading.
+    // Pods restart when the certificate or config changes, as they read both only at start. A
+    // certificate cert-manager renews in the cluster is unknown here: see the README on reloading.
     this.deployment.podMetadata.addAnnotation('checksum/tls-and-config',
       createHash('sha256').update(this.certificatePem ?? '').update(nginxConfig).digest('hex'));
 

@@ -1,3 +1,4 @@
+import { isIP } from 'net';
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -12,6 +13,11 @@ export interface ServingCertificateProps {
   readonly secretName: string;
   /** DNS names the certificate must cover, e.g. `serviceDnsNames(name, namespace)`; the first is also the default subject. */
   readonly dnsNames: string[];
+  /**
+   * IP addresses the certificate must cover (IP SANs).
+   * @default none
+   */
+  readonly ipAddresses?: string[];
   /**
    * Where the certificate comes from.
    * @default CertificateSource.selfSigned()
@@ -50,6 +56,7 @@ export class ServingCertificate extends Construct implements BoundCertificate {
   public readonly certificatePem?: string;
   public readonly dnsNames: string[];
   public readonly trust: ICertificateTrust;
+  /** Namespace of the Secret (the server's). */
   public readonly namespace: string;
 
   constructor(scope: Construct, id: string, props: ServingCertificateProps) {
@@ -63,6 +70,7 @@ export class ServingCertificate extends Construct implements BoundCertificate {
     check.dnsLabel('namespace', this.namespace);
     check.check(props.dnsNames.length > 0, 'dnsNames', 'a serving certificate needs at least one DNS name: pass the Service\'s names');
     props.dnsNames.forEach((name, i) => check.dnsSubdomain(`dnsNames[${i}]`, name.replace(/^\*\./, '')));
+    (props.ipAddresses ?? []).forEach((ip, i) => check.check(isIP(ip) !== 0, `ipAddresses[${i}]`, `"${ip}" is not an IPv4 or IPv6 address`));
     check.check(commonName.length > 0, 'commonName', 'must not be empty');
     check.throwIfInvalid();
 
@@ -72,6 +80,7 @@ export class ServingCertificate extends Construct implements BoundCertificate {
       commonName,
       organization: props.organization ?? commonName,
       dnsNames: [...new Set(props.dnsNames)],
+      ipAddresses: [...new Set(props.ipAddresses ?? [])],
       labels,
       rotationNames: [`${this.namespace}/${props.secretName}`, ...ancestorPaths(this.node.path)],
     });

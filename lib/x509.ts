@@ -5,6 +5,7 @@
  * constructors are not. Only what a TLS serving certificate and its CA need is encoded.
  */
 import { createHash, KeyObject, sign, X509Certificate } from 'crypto';
+import { isIP } from 'net';
 
 /** A subject or issuer name: `CN=..., O=...`. */
 export interface DistinguishedName {
@@ -22,6 +23,8 @@ export interface CertificateTemplate {
   readonly publicKey: KeyObject;
   /** subjectAltName DNS names (leaf only). */
   readonly dnsNames: readonly string[];
+  /** subjectAltName IP addresses, IPv4 or IPv6 (leaf only). */
+  readonly ipAddresses: readonly string[];
   /** A CA: `CA:TRUE`, keyCertSign and cRLSign, no serverAuth and no SANs. */
   readonly isCertificateAuthority: boolean;
   /** keyEncipherment too: RSA keys may decrypt a key exchange; ECDSA keys only sign. */
@@ -90,7 +93,10 @@ function extensions(template: CertificateTemplate, subjectKeyId: Buffer, authori
     extension(OID.keyUsage, true, namedBits(usages)),
     ...(template.isCertificateAuthority ? [] : [
       extension(OID.extKeyUsage, false, sequence(oid(OID.serverAuth))),
-      extension(OID.subjectAltName, false, sequence(...template.dnsNames.map((name) => tlv(0x82, Buffer.from(name, 'ascii'))))),
+      extension(OID.subjectAltName, false, sequence(
+        ...template.dnsNames.map((name) => tlv(0x82, Buffer.from(name, 'ascii'))), // [2] dNSName
+        ...template.ipAddresses.map((ip) => tlv(0x87, ipAddressBytes(ip))), // [7] iPAddress
+      )),
     ]),
     extension(OID.subjectKeyIdentifier, false, octetString(subjectKeyId)),
     ...(authorityKeyId ? [extension(OID.authorityKeyIdentifier, false, sequence(tlv(0x80, authorityKeyId)))] : []),
@@ -126,6 +132,19 @@ function namedBits(bits: number[]): Buffer {
   const bytes = Buffer.alloc(Math.floor(Math.max(...bits) / 8) + 1);
   for (const bit of bits) bytes[bit >> 3] |= 0x80 >> (bit & 7);
   return tlv(0x03, Buffer.concat([Buffer.from([7 - (Math.max(...bits) & 7)]), bytes]));
+}
+
+/** The 4 or 16 bytes of an IP address, as iPAddress holds them. */
+function ipAddressBytes(ip: string): Buffer {
+  if (isIP(ip) === 4) return Buffer.from(ip.split('.').map(Number));
+  if (isIP(ip) !== 6) throw new Error(`${ip} is not an IP address`);
+  // An embedded IPv4 tail (::ffff:10.0.0.1) becomes two groups; `::` stands for the missing ones.
+  const text = ip.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_, a, b, c, d) => `${((+a << 8) | +b).toString(16)}:${((+c << 8) | +d).toString(16)}`);
+  const [head, tail] = text.split('::');
+  const groups = (part?: string) => (part ? part.split(':') : []);
+  const missing = 8 - groups(head).length - groups(tail).length;
+  const all = tail === undefined ? groups(head) : [...groups(head), ...Array(missing).fill('0'), ...groups(tail)];
+  return Buffer.concat(all.map((group) => Buffer.from(parseInt(group, 16).toString(16).padStart(4, '0'), 'hex')));
 }
 
 /** UTCTime through 2049, GeneralizedTime from 2050 (RFC 5280 4.1.2.5); whole seconds, UTC. */

@@ -15,7 +15,6 @@ import {
 import { validateManifests } from '../validator/src';
 import { decodeBase64, openssl, tempDir } from './support';
 
-const store = tempDir('sources-store');
 const files = tempDir('sources-pem');
 const SHOP_NAMES = ['web', 'web.shop', 'web.shop.svc', 'web.shop.svc.cluster.local'];
 
@@ -84,6 +83,7 @@ function opensslSelfSigned(names: string[], extra: string[] = []): { certificate
 }
 
 describe('self-signed with an ECDSA key', () => {
+  const store = tempDir('sources-store');
   const objects = shop(CertificateSource.selfSigned({ keyAlgorithm: KeyAlgorithm.ECDSA_P256, storeDir: store }), ['shop', 'qa']);
   const secret = find(objects, 'Secret', 'shop', 'web-tls');
   const certificatePem = decodeBase64(secret.data['tls.crt']);
@@ -119,6 +119,7 @@ describe('self-signed with an ECDSA key', () => {
 });
 
 describe('CA mode: a generated CA shared by apps, charts and output folders', () => {
+  const store = tempDir('sources-store');
   const ca = () => CertificateAuthority.generated({ name: 'shop-ca', storeDir: store });
   const objects = synth((app) => {
     const authority = ca();
@@ -179,6 +180,7 @@ describe('CA mode: a generated CA shared by apps, charts and output folders', ()
 });
 
 describe('bring your own CA', () => {
+  const store = tempDir('sources-store');
   const ca = createCertificate({ commonName: 'corp-ca', organization: 'corp', dnsNames: [], validityDays: 100, keyAlgorithm: KeyAlgorithm.ECDSA_P384, isCertificateAuthority: true });
 
   test('signs leaves at synth time with the key given, which never reaches the output', () => {
@@ -221,7 +223,7 @@ describe('bring your own certificate', () => {
 
   test('PEM files, with the CA that issued the leaf', () => {
     const corpCa = createCertificate({ commonName: 'corp', organization: 'corp', dnsNames: [], validityDays: 60, keyAlgorithm: KeyAlgorithm.ECDSA_P256, isCertificateAuthority: true });
-    const leaf = createCertificate({ commonName: 'web', organization: 'web', dnsNames: SHOP_NAMES, validityDays: 30, keyAlgorithm: KeyAlgorithm.RSA_2048, issuer: corpCa });
+    const leaf = createCertificate({ commonName: 'web', organization: 'web', dnsNames: SHOP_NAMES, validityDays: 30, keyAlgorithm: KeyAlgorithm.RSA_2048, issuerCertificatePem: corpCa.certificatePem }, undefined, corpCa.privateKeyPem);
     const objects = shop(CertificateSource.fromPemFiles({
       certificateFile: write('leaf.crt', leaf.certificatePem), privateKeyFile: write('leaf.key', leaf.privateKeyPem), caCertificateFile: write('corp.crt', corpCa.certificatePem),
     }), ['shop']);
@@ -232,7 +234,7 @@ describe('bring your own certificate', () => {
 
   const expired = createCertificate({ commonName: 'web', organization: 'web', dnsNames: SHOP_NAMES, validityDays: 1, keyAlgorithm: KeyAlgorithm.ECDSA_P256 }, new Date('2020-01-01T00:00:00Z'));
   const corpCa = createCertificate({ commonName: 'corp', organization: 'corp', dnsNames: [], validityDays: 60, keyAlgorithm: KeyAlgorithm.ECDSA_P256, isCertificateAuthority: true });
-  const signedLeaf = createCertificate({ commonName: 'web', organization: 'web', dnsNames: SHOP_NAMES, validityDays: 30, keyAlgorithm: KeyAlgorithm.ECDSA_P256, issuer: corpCa });
+  const signedLeaf = createCertificate({ commonName: 'web', organization: 'web', dnsNames: SHOP_NAMES, validityDays: 30, keyAlgorithm: KeyAlgorithm.ECDSA_P256, issuerCertificatePem: corpCa.certificatePem }, undefined, corpCa.privateKeyPem);
   test.each<[string, () => ReturnType<typeof CertificateSource.fromPem>, RegExp]>([
     ['a key of another certificate', () => CertificateSource.fromPem({ ...own, privateKeyPem: opensslSelfSigned(SHOP_NAMES).privateKeyPem }),
       /source.privateKeyPem: does not belong to the certificate \(CN=web\)/],
@@ -371,6 +373,7 @@ describe('cert-manager', () => {
 });
 
 describe('SecureNginxApp certificate props', () => {
+  const store = tempDir('sources-store');
   test('the default certificate\'s props conflict with a source', () => {
     expect(() => new SecureNginxApp(Testing.chart(), 'Nginx', { certificate: CertificateSource.fromExistingSecret(), keySize: 4096, rotateCertificate: true }))
       .toThrow(/keySize: only shapes the default self-signed certificate[\s\S]*rotateCertificate: only shapes the default/);

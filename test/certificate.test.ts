@@ -70,7 +70,7 @@ describe.each([
 
 describe('a CA and a leaf it signs', () => {
   const ca = createCertificate({ commonName: 'shop-ca', organization: 'shop-ca', dnsNames: [], validityDays: 3650, keyAlgorithm: KeyAlgorithm.ECDSA_P384, isCertificateAuthority: true });
-  const leaf = createCertificate({ ...REQUEST, issuer: ca });
+  const leaf = createCertificate({ ...REQUEST, issuerCertificatePem: ca.certificatePem }, undefined, ca.privateKeyPem);
   const caFile = writePem('ca.crt', ca.certificatePem);
   const leafFile = writePem('leaf.crt', leaf.certificatePem);
 
@@ -102,7 +102,7 @@ describe('a CA and a leaf it signs', () => {
   });
 
   test('a validity past 2049 is written as GeneralizedTime and read back exactly', () => {
-    const late = createCertificate({ ...REQUEST, validityDays: 40 * 365 }, new Date('2026-01-01T00:00:00Z'));
+    const late = createCertificate({ ...REQUEST, dnsNames: [], isCertificateAuthority: true, validityDays: 40 * 365 }, new Date('2026-01-01T00:00:00Z'));
     const facts = readCertificateFacts(late.certificatePem);
     expect(facts.notAfter.getUTCFullYear()).toBe(2065);
     expect(facts.notAfter.getTime() - facts.notBefore.getTime()).toBe(40 * 365 * 24 * 3600 * 1000);

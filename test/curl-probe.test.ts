@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { CurlProbe, CurlProbeMode, curlCheckCommand, SecureNginxApp, targetUrl } from '../lib';
 import { findObject, synthObjects, tempDir } from './support';
 
@@ -32,8 +32,8 @@ describe('CurlProbe', () => {
   let job!: CurlProbe;
   const objects = synthObjects((chart) => {
     const nginx = new SecureNginxApp(chart, 'Nginx', { secretName: 'nginxsecret', certificateStoreDir: store });
-    client = new CurlProbe(chart, 'Client', { target: nginx });
-    job = new CurlProbe(chart, 'Check', { target: nginx, mode: CurlProbeMode.JOB });
+    client = new CurlProbe(chart, 'Client', { target: nginx, name: 'curl-deployment', podLabels: { app: 'curlpod' } });
+    job = new CurlProbe(chart, 'Check', { target: nginx, mode: CurlProbeMode.JOB, name: 'curl-check' });
   });
 
   test('the docs client: curl-deployment, app: curlpod, idling with the CA mounted at /etc/nginx/ssl', () => {
@@ -65,10 +65,44 @@ describe('CurlProbe', () => {
     expect(container.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 100, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
   });
 
+  test('default names and labels never collide: several probes of one target are each their own workload', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'chart');
+    const nginx = new SecureNginxApp(chart, 'Nginx', { certificateStoreDir: store });
+    const probes = [
+      new CurlProbe(chart, 'ClientA', { target: nginx }), new CurlProbe(chart, 'ClientB', { target: nginx }),
+      new CurlProbe(chart, 'CheckA', { target: nginx, mode: CurlProbeMode.JOB }), new CurlProbe(chart, 'CheckB', { target: nginx, mode: CurlProbeMode.JOB }),
+    ];
+    const names = probes.map((p) => p.workload.name);
+    expect(new Set(names).size).toBe(4);
+    expect(new Set(probes.map((p) => JSON.stringify(p.podLabels))).size).toBe(4);
+    expect(names[0]).toMatch(/^chart-clienta-[0-9a-f]{8}$/);
+    expect(() => app.synth()).not.toThrow();
+  });
+
   test('rejects bad input naming the construct and field', () => {
     const chart = Testing.chart();
     const nginx = new SecureNginxApp(chart, 'Nginx', { certificateStoreDir: store });
     expect(() => new CurlProbe(chart, 'Bad', { target: nginx, caMountPath: 'etc/ssl', retries: -1 }))
       .toThrow(/CurlProbe at '.*Bad' has invalid props:[\s\S]*caMountPath: "etc\/ssl" is not absolute[\s\S]*retries: -1/);
+    // A target that only names its Secret can be trusted in its own namespace only.
+    const bare = { namespace: nginx.namespace, serviceDnsNames: nginx.serviceDnsNames, httpsPort: 443, secret: nginx.secret };
+    expect(() => new CurlProbe(chart, 'Elsewhere', { target: bare, namespace: 'qa' }))
+      .toThrow(/CurlProbe at '.*Elsewhere' has invalid props:\n {2}- namespace: the CA of Secret default\/my-nginx-tls is known only in namespace default, not in qa: give the target a trust/);
+  });
+
+  test('in another namespace, gets the target\'s certificate from a ConfigMap there (the Secret cannot be mounted across namespaces)', () => {
+    const objects = synthObjects((chart) => {
+      const nginx = new SecureNginxApp(chart, 'Nginx', { secretName: 'nginxsecret', certificateStoreDir: store });
+      new CurlProbe(chart, 'Elsewhere', { target: nginx, namespace: 'qa', name: 'qa-check', mode: CurlProbeMode.JOB });
+    });
+    const job = objects.find((o) => o.kind === 'Job');
+    expect(job.metadata.namespace).toBe('qa');
+    expect(job.spec.template.spec.volumes).toEqual([{ name: 'ca-volume', configMap: { name: 'nginxsecret-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }]);
+    expect(job.spec.template.spec.containers[0].command).toEqual(expect.arrayContaining(['--cacert', '/etc/nginx/ssl/ca.crt', 'https://my-nginx.default.svc/']));
+    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'nginxsecret-ca.crt');
+    expect(configMap.metadata.namespace).toBe('qa');
+    const secret = objects.find((o) => o.kind === 'Secret');
+    expect(configMap.data).toEqual({ 'ca.crt': Buffer.from(secret.data['tls.crt'], 'base64').toString('utf8') });
   });
 });

@@ -2,9 +2,15 @@ import { asRecord, findObject, namespaceOf } from './k8s-objects';
 import { ManifestDocument } from './types';
 
 /**
- * Objects that controllers make from others in the set, so that pods may mount them although no
- * manifest holds them: cert-manager writes the `kubernetes.io/tls` Secret a Certificate names, and
- * trust-manager writes a Bundle's ConfigMap into every namespace it targets. They carry keys, not data.
+ * kube-controller-manager publishes the cluster CA as ConfigMap `kube-root-ca.crt` (key `ca.crt`) in
+ * every namespace (Kubernetes 1.21+); projected ServiceAccount token volumes use it.
+ */
+const CLUSTER_PUBLISHED_CONFIGMAPS: Record<string, string[]> = { 'kube-root-ca.crt': ['ca.crt'] };
+
+/**
+ * Objects that the cluster's controllers make, so that pods may mount them although no manifest
+ * holds them: `kube-root-ca.crt` everywhere; the `kubernetes.io/tls` Secret a cert-manager Certificate
+ * names; a trust-manager Bundle's ConfigMap in every namespace it targets. They carry keys, not data.
  */
 export function producedObject(docs: ManifestDocument[], kind: string, namespace: string | undefined, name: unknown): ManifestDocument | undefined {
   if (kind === 'Secret') {
@@ -13,6 +19,9 @@ export function producedObject(docs: ManifestDocument[], kind: string, namespace
     if (!certificate) return undefined;
     const keys = ['tls.crt', 'tls.key', ...(issuerFillsCa(docs, certificate) ? ['ca.crt'] : [])];
     return produced(certificate, { kind: 'Secret', metadata: { name, namespace }, type: 'kubernetes.io/tls', data: emptyValues(keys) });
+  }
+  if (kind === 'ConfigMap' && typeof name === 'string' && CLUSTER_PUBLISHED_CONFIGMAPS[name] && namespace !== undefined) {
+    return { file: '(published by the cluster)', index: 0, object: { apiVersion: 'v1', kind, metadata: { name, namespace }, data: emptyValues(CLUSTER_PUBLISHED_CONFIGMAPS[name]) } };
   }
   if (kind === 'ConfigMap') {
     const bundle = docs.find(doc => doc.object?.apiVersion === 'trust.cert-manager.io/v1alpha1' && doc.object.kind === 'Bundle'
