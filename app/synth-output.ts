@@ -5,7 +5,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { ExposedEndpoint, renderAccessMarkdown } from '../lib';
 import { processIsAlive, withFileLock } from '../lib/file-lock';
-import { parseManifests } from '../validator/src';
+import { parseManifests } from '../validator/src/load-manifests';
 
 /** The access map written beside the manifests (not a manifest: kubectl skips it). */
 export const ACCESS_MAP_FILE = 'ACCESS.md';

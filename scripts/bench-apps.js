@@ -25,9 +25,6 @@ function synthApps(keyAlgorithm, storeDir, outdir) {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-// New certificates are announced on stderr; a benchmark of 100 would print 100 lines per run.
-const write = process.stderr.write.bind(process.stderr);
-process.stderr.write = (chunk, ...rest) => (String(chunk).startsWith('Generated the certificate') ? true : write(chunk, ...rest));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-apps-'));
 try {
   synthApps(KeyAlgorithm.ECDSA_P256, path.join(dir, 'warm-up'), path.join(dir, 'out')); // loads cdk8s-plus and the code paths once
