@@ -117,8 +117,10 @@ test('"Use the constructs" writes shop-dist/shop.k8s.yaml with the shop\'s objec
   const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
   expect(names).toEqual(expect.arrayContaining([
     'Namespace/shop', 'Secret/web-tls', 'ConfigMap/web-nginx-conf', 'Deployment/web', 'Service/web', 'Ingress/web',
-    'Job/curl-check', 'NetworkPolicy/web-allow-listed', 'Deployment/api', 'Service/api',
+    'NetworkPolicy/web-allow-listed', 'Deployment/api', 'Service/api',
   ]));
+  // The probe's default name is unique to its construct path (chart `shop`, id `Check`).
+  expect(names).toEqual(expect.arrayContaining([expect.stringMatching(/^Job\/shop-check-[0-9a-f]{8}$/)]));
   expect(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'web')?.spec.replicas).toBe(3);
   expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'api')?.spec.type).toBe('LoadBalancer');
   expect(objects.find((o) => o.kind === 'Ingress')?.spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'web-tls' }]);
