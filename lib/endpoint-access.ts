@@ -16,20 +16,68 @@ export interface EndpointDescription {
   readonly ports: readonly EndpointPortDescription[];
   /** For ExternalName: the name the cluster DNS answers with (CNAME). */
   readonly externalName?: string;
-  /** Ingress host and path, and whether the Ingress terminates TLS. */
-  readonly ingress?: { readonly host: string; readonly path: string; readonly tls: boolean };
+  /** The Ingress: host and path, whether it terminates TLS, and its controller (who connects to the pods). */
+  readonly ingress?: IngressDescription;
   /** CA file inside a client pod that trusts the endpoint's TLS certificate, for `curl --cacert`. */
   readonly caFile?: string;
   /** @default 'cluster.local' */
   readonly clusterDomain?: string;
-  /** When a NetworkPolicy guards the pods: who it admits, in words. */
-  readonly admittedPeers?: readonly string[];
+  /** The NetworkPolicy guarding the pods, when there is one: everything it does not admit is refused. */
+  readonly networkPolicy?: NetworkPolicyDescription;
 }
 
 export interface EndpointPortDescription extends AccessPort {
   /** Whether clients speak TLS to this port. */
   readonly tls: boolean;
   readonly nodePort?: number;
+  /** The container port it forwards to, by name or number. @default the same as port */
+  readonly targetPort?: number | string;
+}
+
+export interface IngressDescription {
+  readonly host: string;
+  readonly path: string;
+  readonly tls: boolean;
+  /** The container port the Service port it routes to forwards to. */
+  readonly targetPort: number | string;
+  /** The ingress controller's pods, in words (as in {@link NetworkPeerDescription.text}). */
+  readonly controller: string;
+}
+
+/** A client a NetworkPolicy admits. */
+export interface NetworkPeerDescription {
+  /** e.g. `pods app=curlpod in this namespace`, `addresses 0.0.0.0/0`. */
+  readonly text: string;
+  /** Set for addresses: where clients outside the cluster (and the API server) are admitted. */
+  readonly ipBlock?: string;
+}
+
+/** One ingress rule of a NetworkPolicy: these peers, on these container ports. */
+export interface NetworkPolicyRuleDescription {
+  readonly peers: readonly NetworkPeerDescription[];
+  readonly targetPorts: readonly (number | string)[];
+}
+
+export interface NetworkPolicyDescription {
+  readonly name: string;
+  readonly rules: readonly NetworkPolicyRuleDescription[];
+}
+
+/** Whether the NetworkPolicy lets one route through, and who gets through. */
+export interface RouteAdmission {
+  readonly allowed: boolean;
+  /** Who is admitted, or why nobody is, in words. */
+  readonly detail: string;
+}
+
+/** The NetworkPolicy's verdict on each way to reach one port. */
+export interface PortAdmission {
+  /** Pods connecting to the Service (or the pods) inside the cluster. */
+  readonly fromPods: RouteAdmission;
+  /** The API server proxy and `kubectl proxy`: the API server connects from its own address. */
+  readonly fromApiServer: RouteAdmission;
+  /** Node ports and the load balancer: clients outside the cluster. */
+  readonly fromOutside?: RouteAdmission;
 }
 
 /** How to reach one port of an endpoint. */
@@ -47,6 +95,8 @@ export interface PortAccess {
   readonly nodeAddress?: string;
   /** The check to run from a pod in the namespace. */
   readonly curlCommand: string;
+  /** What the NetworkPolicy lets through, when one guards the pods. */
+  readonly admission?: PortAdmission;
 }
 
 /** Every documented way to reach an endpoint, computed from its Service. */
@@ -62,8 +112,10 @@ export interface EndpointAccess {
   readonly ingressUrl?: string;
   /** How to read the load balancer's address once the cloud assigned it. */
   readonly loadBalancerAddressCommand?: string;
-  /** When a NetworkPolicy guards the pods: who it admits; everyone else is refused. */
-  readonly admittedPeers?: readonly string[];
+  /** Whether the NetworkPolicy lets the ingress controller through, when both exist. */
+  readonly ingressAdmission?: RouteAdmission;
+  /** The NetworkPolicy guarding the pods: who it admits; everyone else is refused. */
+  readonly networkPolicy?: NetworkPolicyDescription;
 }
 
 /** Computes the access map of an endpoint: DNS names, env vars, proxy URLs, node and external addresses. */
@@ -84,6 +136,7 @@ export function describeEndpointAccess(endpoint: EndpointDescription): EndpointA
       kubectlProxyUrl: kubectlProxyUrl(proxyPath),
       nodeAddress: opensNodePorts ? `<node-ip>:${port.nodePort ?? assignedNodePortCommand(endpoint, port)}` : undefined,
       curlCommand: port.tls && endpoint.caFile ? `curl ${clusterUrl} --cacert ${endpoint.caFile}` : `curl ${clusterUrl}`,
+      admission: endpoint.networkPolicy && portAdmission(endpoint.networkPolicy, port.targetPort ?? port.port, opensNodePorts),
     };
   });
   const ingress = endpoint.ingress;
@@ -99,8 +152,39 @@ export function describeEndpointAccess(endpoint: EndpointDescription): EndpointA
     loadBalancerAddressCommand: endpoint.type === 'LoadBalancer'
       ? `kubectl get svc ${serviceName} -n ${namespace} -o jsonpath='{.status.loadBalancer.ingress[0].ip}{.status.loadBalancer.ingress[0].hostname}'`
       : undefined,
-    admittedPeers: endpoint.admittedPeers,
+    ingressAdmission: ingress && endpoint.networkPolicy && ingressAdmission(endpoint.networkPolicy, ingress),
+    networkPolicy: endpoint.networkPolicy,
   };
+}
+
+function peersOn(policy: NetworkPolicyDescription, targetPort: number | string): NetworkPeerDescription[] {
+  return policy.rules.filter((rule) => rule.targetPorts.includes(targetPort)).flatMap((rule) => rule.peers);
+}
+
+function portAdmission(policy: NetworkPolicyDescription, targetPort: number | string, opensNodePorts: boolean): PortAdmission {
+  const peers = peersOn(policy, targetPort);
+  const pods = peers.filter((peer) => !peer.ipBlock).map((peer) => peer.text);
+  const addresses = peers.filter((peer) => peer.ipBlock).map((peer) => peer.ipBlock!);
+  const refused = (why: string): RouteAdmission => ({ allowed: false, detail: `refused by NetworkPolicy \`${policy.name}\`: ${why}` });
+  const fromAddresses = addresses.length > 0 ? `addresses ${addresses.join(', ')}` : undefined;
+  return {
+    fromPods: pods.length > 0 || fromAddresses
+      ? { allowed: true, detail: `allowed only from ${[...pods, ...(fromAddresses ? [`pods whose address is in ${addresses.join(', ')}`] : [])].join('; ')}` }
+      : refused('it admits no pod on this port'),
+    fromApiServer: fromAddresses
+      ? { allowed: true, detail: `allowed if the API server's address is in ${addresses.join(', ')}` }
+      : refused('the API server connects from its own address, which no ipBlock admits (admit it with endpoint.allowExternalTraffic())'),
+    fromOutside: !opensNodePorts ? undefined : fromAddresses
+      ? { allowed: true, detail: `allowed from ${fromAddresses}` }
+      : refused('clients outside the cluster connect from addresses, which no ipBlock admits (admit them with endpoint.allowExternalTraffic())'),
+  };
+}
+
+function ingressAdmission(policy: NetworkPolicyDescription, ingress: IngressDescription): RouteAdmission {
+  const admitted = peersOn(policy, ingress.targetPort).some((peer) => peer.text === ingress.controller);
+  return admitted
+    ? { allowed: true, detail: `allowed: the policy admits the ingress controller (${ingress.controller})` }
+    : { allowed: false, detail: `refused by NetworkPolicy \`${policy.name}\`: it does not admit the ingress controller (${ingress.controller})` };
 }
 
 /** The cluster picks node ports it is not given; this reads the one it picked. */
@@ -124,20 +208,22 @@ export function renderAccessMarkdown(title: string, endpoints: readonly Endpoint
         '```', ...endpoint.envVars.map((v) => `${v.name}=${v.value}`), '```', '');
     }
     for (const port of endpoint.ports) {
+      const verdict = (admission?: RouteAdmission) => (admission ? ` — ${admission.allowed ? '' : '**'}${admission.detail}${admission.allowed ? '' : '**'}` : '');
       out.push(`### Port ${port.name ? `\`${port.name}\` ` : ''}${port.port} (${port.scheme})`, '',
-        `- from a pod in \`${endpoint.namespace}\`: \`${port.curlCommand}\``,
-        `- API server proxy: \`${port.apiServerProxyPath}\``,
-        `- through \`kubectl proxy\`: \`${port.kubectlProxyUrl}\``);
-      if (port.nodeAddress) out.push(`- from outside, on any node: \`${port.scheme}://${port.nodeAddress}/\``);
+        `- from a pod in \`${endpoint.namespace}\`: \`${port.curlCommand}\`${verdict(port.admission?.fromPods)}`,
+        `- API server proxy: \`${port.apiServerProxyPath}\`${verdict(port.admission?.fromApiServer)}`,
+        `- through \`kubectl proxy\`: \`${port.kubectlProxyUrl}\`${verdict(port.admission?.fromApiServer)}`);
+      if (port.nodeAddress) out.push(`- from outside, on any node: \`${port.scheme}://${port.nodeAddress}/\`${verdict(port.admission?.fromOutside)}`);
       out.push('');
     }
     if (endpoint.loadBalancerAddressCommand) {
       out.push(`Load balancer address: \`${endpoint.loadBalancerAddressCommand}\`, then \`<address>:<port>\`.`, '');
     }
-    if (endpoint.ingressUrl) out.push(`Ingress: \`${endpoint.ingressUrl}\``, '');
-    if (endpoint.admittedPeers) {
-      out.push('A NetworkPolicy admits only these pods (on clusters that enforce NetworkPolicy, everything else,',
-        'node ports from outside included, is refused):', '', ...endpoint.admittedPeers.map((peer) => `- ${peer}`), '');
+    if (endpoint.ingressUrl) out.push(`Ingress: \`${endpoint.ingressUrl}\`${endpoint.ingressAdmission ? ` — ${endpoint.ingressAdmission.detail}` : ''}`, '');
+    if (endpoint.networkPolicy) {
+      out.push(`NetworkPolicy \`${endpoint.networkPolicy.name}\` admits only these clients, each on the container ports named;`,
+        'on clusters that enforce NetworkPolicy everything else is refused:', '',
+        ...endpoint.networkPolicy.rules.map((rule) => `- ${rule.peers.map((peer) => peer.text).join('; ')} (ports ${rule.targetPorts.join(', ')})`), '');
     }
   }
   return out.join('\n');

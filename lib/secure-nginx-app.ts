@@ -1,22 +1,21 @@
 import { createHash } from 'crypto';
-import { Chart, Size } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
+import { CertificateKeyPair } from './certificate';
 import { defaultCertificateStoreDir, obtainCertificate, rotationRequested } from './certificate-store';
-import { EndpointBackend, ExposedEndpoint } from './exposed-endpoint';
-import { renderNginxServerConfig } from './nginx-config';
+import { DEFAULT_DNS_PEER, dnsOnlyEgressPolicySpec, EgressPolicy } from './egress-policy';
+import { EndpointBackend, ExposedEndpoint, NetworkPeer } from './exposed-endpoint';
+import { NginxLocation } from './nginx-config';
+import { NginxDeployment } from './nginx-deployment';
+import { DEFAULT_NGINX_IMAGE, NGINX_UNPRIVILEGED_UID, NginxImageFamily } from './nginx-image';
+import { DEFAULT_STUB_STATUS_PATH, METRICS_PORT_NAME, NginxMetrics, NginxMetricsOptions } from './nginx-metrics';
+import { DEFAULT_HEALTH_CHECK_PATH, NginxProbe } from './nginx-probes';
+import { NginxSiteConfig } from './nginx-site-config';
 import { PropsValidator } from './prop-validation';
-import { restrictedContainerSecurityContext } from './security';
+import { AutoscalingOptions, DEFAULT_REPLICAS, DisruptionBudgetOptions, ReplicaScaling, TopologySpreadOptions } from './replica-scaling';
 import { DEFAULT_CLUSTER_DOMAIN, serviceDnsNames } from './service-access';
-
-/**
- * nginx built to run as an unprivileged user (uid 101) on a read-only root filesystem, writing only
- * to /tmp. The stock `nginx` image needs root and a writable /var/cache/nginx and /var/run.
- */
-export const DEFAULT_NGINX_IMAGE = 'nginxinc/nginx-unprivileged:1.28-alpine';
-/** The uid and gid the unprivileged nginx image runs as. */
-export const NGINX_UNPRIVILEGED_UID = 101;
 
 /** Props of {@link SecureNginxApp}. */
 export interface SecureNginxAppProps {
@@ -31,15 +30,47 @@ export interface SecureNginxAppProps {
    */
   readonly namespace?: string;
   /**
-   * Number of nginx pods.
-   * @default 2
+   * Fixed number of nginx pods; not with `autoscaling`.
+   * @default 2, unless autoscaling is set
    */
   readonly replicas?: number;
   /**
-   * nginx image. It must run as a non-root user on a read-only root filesystem (see {@link DEFAULT_NGINX_IMAGE}).
+   * Scale on CPU between a minimum and a maximum (an `autoscaling/v2` HorizontalPodAutoscaler);
+   * the Deployment then has no fixed replicas.
+   * @default no autoscaling
+   */
+  readonly autoscaling?: AutoscalingOptions;
+  /**
+   * The PodDisruptionBudget.
+   * @default maxUnavailable 1, when more than one replica can run
+   */
+  readonly disruptionBudget?: DisruptionBudgetOptions;
+  /**
+   * Topology spread of the replicas across nodes (and zones when asked).
+   * @default across nodes (ScheduleAnyway, maxSkew 1), when more than one replica can run
+   */
+  readonly topologySpread?: TopologySpreadOptions;
+  /**
+   * nginx image, optionally with tag and digest. The known root-only official `nginx` image is
+   * refused unless `imageFamily` is NginxImageFamily.OFFICIAL.
    * @default DEFAULT_NGINX_IMAGE
    */
   readonly image?: string;
+  /**
+   * Tag replacing the image's (e.g. '1.27-alpine').
+   * @default the tag in `image`
+   */
+  readonly imageTag?: string;
+  /**
+   * Digest pinning the image (`sha256:<64 hex digits>`).
+   * @default none
+   */
+  readonly imageDigest?: string;
+  /**
+   * How the image is built, which decides the writable directories it is given.
+   * @default the family of a repository we recognise, else NginxImageFamily.UNPRIVILEGED
+   */
+  readonly imageFamily?: NginxImageFamily;
   /**
    * The uid and gid the image's nginx runs as; the TLS key is made readable to this group only.
    * @default NGINX_UNPRIVILEGED_UID (101)
@@ -107,10 +138,49 @@ export interface SecureNginxAppProps {
    */
   readonly configMapName?: string;
   /**
-   * Extra nginx directives placed inside the `server` block, verbatim.
+   * `location` blocks added to the generated server; none may match what a generated one does
+   * (`/`, the health path, the stub_status path).
+   * @default none
+   */
+  readonly locations?: NginxLocation[];
+  /**
+   * Extra nginx directives placed inside the generated `server` block, verbatim; they may not
+   * repeat one it sets (listen, root, index, server_name, ssl_*) nor add locations.
    * @default none
    */
   readonly extraNginxDirectives?: string;
+  /**
+   * A whole `default.conf` replacing the generated one. It must listen on the container ports;
+   * probes then connect by TCP unless given a path.
+   * @default the generated config
+   */
+  readonly serverConfig?: string;
+  /**
+   * A ConfigMap managed elsewhere whose `default.conf` is the server config (not checked here);
+   * probes then connect by TCP unless given a path.
+   * @default a ConfigMap made here
+   */
+  readonly existingConfigMap?: kplus.IConfigMap;
+  /**
+   * Path of the generated health location (exact match, `200 ok`, not logged) the probes request.
+   * @default '/healthz'
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Readiness probe; `{ enabled: false }` turns it off.
+   * @default HTTP GET of the health path on containerHttpPort every 10 s
+   */
+  readonly readinessProbe?: NginxProbe;
+  /**
+   * Liveness probe; `{ enabled: false }` turns it off.
+   * @default HTTP GET of the health path on containerHttpPort every 10 s
+   */
+  readonly livenessProbe?: NginxProbe;
+  /**
+   * Startup probe; `{ enabled: false }` turns it off.
+   * @default HTTP GET of the health path every 2 s, up to 30 failures
+   */
+  readonly startupProbe?: NginxProbe;
   /**
    * Cluster DNS domain, for the fully qualified name in the certificate.
    * @default 'cluster.local'
@@ -131,12 +201,80 @@ export interface SecureNginxAppProps {
    * @default requests cpu 50m / memory 32Mi, limit memory 128Mi
    */
   readonly resources?: kplus.ContainerResources;
+  /**
+   * Labels of every object (and the pods); they may not change the `run` label.
+   * @default none
+   */
+  readonly commonLabels?: Record<string, string>;
+  /**
+   * Annotations of every object (and the pods).
+   * @default none
+   */
+  readonly commonAnnotations?: Record<string, string>;
+  /**
+   * Labels of the pods only (e.g. for a service mesh); they may not change the `run` label.
+   * @default none
+   */
+  readonly podTemplateLabels?: Record<string, string>;
+  /**
+   * Annotations of the pods only.
+   * @default none
+   */
+  readonly podTemplateAnnotations?: Record<string, string>;
+  /**
+   * Environment variables of the nginx container: `kplus.EnvValue.fromValue(...)`,
+   * `EnvValue.fromSecretValue(...)`, `EnvValue.fromConfigMap(...)`.
+   * @default none
+   */
+  readonly env?: Record<string, kplus.EnvValue>;
+  /**
+   * Whole Secrets or ConfigMaps as environment variables (`kplus.Env.fromSecret(...)`).
+   * @default none
+   */
+  readonly envFrom?: kplus.EnvFrom[];
+  /**
+   * Extra volumes mounted into the nginx container (e.g. a document root), not over its own mounts.
+   * @default none
+   */
+  readonly volumeMounts?: kplus.VolumeMount[];
+  /**
+   * Extra containers in the pod; names and ports must not clash with nginx's or the exporter's.
+   * @default none
+   */
+  readonly sidecars?: kplus.ContainerProps[];
+  /**
+   * Node labels the pods must run on (`nodeSelector`).
+   * @default any node
+   */
+  readonly nodeSelector?: Record<string, string>;
+  /**
+   * Taints the pods tolerate.
+   * @default none
+   */
+  readonly tolerations?: kplus.NodeTaintQuery[];
+  /**
+   * Prometheus metrics: stub_status, read by an exporter sidecar, on a `metrics` port and Service,
+   * with a ServiceMonitor when asked.
+   * @default no metrics
+   */
+  readonly metrics?: NginxMetricsOptions;
+  /**
+   * Egress of the nginx pods.
+   * @default EgressPolicy.UNRESTRICTED
+   */
+  readonly egress?: EgressPolicy;
+  /**
+   * The cluster DNS pods, which EgressPolicy.DNS_ONLY admits.
+   * @default DEFAULT_DNS_PEER (pods k8s-app=kube-dns in kube-system)
+   */
+  readonly dnsPeer?: NetworkPeer;
 }
 
 /**
  * The tutorial's secure nginx: a self-signed certificate in a `kubernetes.io/tls` Secret, the
  * nginx `default.conf` in a ConfigMap, a Deployment mounting both, and a Service with `http` and
- * `https` ports, locked down (non-root, read-only root filesystem, no capabilities).
+ * `https` ports, locked down (non-root, read-only root filesystem, no capabilities); with probes,
+ * a PodDisruptionBudget and topology spread, and on request autoscaling, metrics and egress policy.
  */
 export class SecureNginxApp extends Construct {
   /** The application name: Deployment and Service name and `run` label value. */
@@ -152,7 +290,8 @@ export class SecureNginxApp extends Construct {
   public readonly endpoint: ExposedEndpoint;
   public readonly service: k8s.KubeService;
   public readonly deployment: kplus.Deployment;
-  public readonly configMap: kplus.ConfigMap;
+  /** The ConfigMap nginx reads its server config from (made here, or the existing one given). */
+  public readonly configMap: kplus.IConfigMap;
   /** The TLS Secret, as a reference other cdk8s-plus constructs can mount. */
   public readonly secret: kplus.ISecret;
   /** The TLS Secret object itself (base64 `data`, so re-applying it is a no-op). */
@@ -161,12 +300,18 @@ export class SecureNginxApp extends Construct {
   public readonly certificatePem: string;
   /** Where the Secret is mounted in the nginx container. */
   public readonly tlsMountPath = '/etc/nginx/ssl';
-  /** Where the ConfigMap is mounted in the nginx container. */
+  /** Where the ConfigMap is mounted in the nginx container (both image families read conf.d). */
   public readonly configMountPath = '/etc/nginx/conf.d';
   /** Service port of `http`. */
   public readonly httpPort: number;
   /** Service port of `https`. */
   public readonly httpsPort: number;
+  /** Replica count, autoscaler and disruption budget. */
+  public readonly scaling: ReplicaScaling;
+  /** The exporter, metrics Service and ServiceMonitor, when metrics are on. */
+  public readonly metrics?: NginxMetrics;
+  /** The DNS-only egress NetworkPolicy, when asked for. */
+  public readonly egressPolicy?: k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: SecureNginxAppProps = {}) {
     super(scope, id);
@@ -174,27 +319,83 @@ export class SecureNginxApp extends Construct {
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     this.httpPort = props.httpPort ?? 8080;
     this.httpsPort = props.httpsPort ?? 443;
-    const replicas = props.replicas ?? 2;
-    const serviceType = props.serviceType ?? kplus.ServiceType.NODE_PORT;
     const containerHttpPort = props.containerHttpPort ?? 8080;
-    const containerHttpsPort = props.containerHttpsPort ?? 8443;
-    const validityDays = props.certificateValidityDays ?? 365;
-    const keySize = props.keySize ?? 2048;
     const secretName = props.secretName ?? `${this.name}-tls`;
-    const configMapName = props.configMapName ?? `${this.name}-nginx-conf`;
-    const extraSans = props.extraSans ?? [];
-    const runAsUser = props.runAsUser ?? NGINX_UNPRIVILEGED_UID;
+    this.checkProps(props, containerHttpPort, secretName);
 
+    this.podLabels = { run: this.name };
+    const common = { commonLabels: props.commonLabels, commonAnnotations: props.commonAnnotations };
+    const objectLabels = { ...props.commonLabels, ...this.podLabels };
+    const ports = { containerHttpPort, containerHttpsPort: props.containerHttpsPort ?? 8443 };
+    const stubStatusPath = props.metrics ? props.metrics.stubStatusPath ?? DEFAULT_STUB_STATUS_PATH : undefined;
+    const config = new NginxSiteConfig(this, 'Config', {
+      ...props, ...ports, namespace: this.namespace, labels: objectLabels, annotations: props.commonAnnotations, tlsMountPath: this.tlsMountPath,
+      configMapName: props.configMapName ?? `${this.name}-nginx-conf`, healthCheckPath: props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH, stubStatusPath,
+    });
+    this.configMap = config.configMap;
+    this.secret = kplus.Secret.fromSecretName(this, 'SecretRef', secretName);
+    const pods = new NginxDeployment(this, 'Pods', {
+      ...props, ...common, ...ports, name: this.name, namespace: this.namespace, podLabels: this.podLabels,
+      replicas: props.autoscaling ? undefined : props.replicas ?? DEFAULT_REPLICAS, image: props.image ?? DEFAULT_NGINX_IMAGE,
+      runAsUser: props.runAsUser ?? NGINX_UNPRIVILEGED_UID, tlsSecret: this.secret, tlsMountPath: this.tlsMountPath,
+      configMap: this.configMap, configMountPath: this.configMountPath, healthCheckPath: config.healthCheckPath,
+    });
+    this.deployment = pods.deployment;
+    if (props.metrics) {
+      this.metrics = new NginxMetrics(this, 'Metrics', {
+        ...props.metrics, deployment: this.deployment, name: this.name, namespace: this.namespace, podLabels: this.podLabels,
+        labels: props.commonLabels, annotations: props.commonAnnotations, scrapeUrl: `http://127.0.0.1:${containerHttpPort}${stubStatusPath}`,
+      });
+    }
+    this.scaling = new ReplicaScaling(this, 'Scaling', {
+      ...props, deployment: this.deployment, name: this.name, namespace: this.namespace, podLabels: this.podLabels,
+      labels: objectLabels, annotations: props.commonAnnotations,
+    });
+
+    this.serviceDnsNames = serviceDnsNames(this.name, this.namespace, props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
+    const tls = this.obtainCertificate(props);
+    this.certificatePem = tls.certificatePem;
+    this.secretObject = new k8s.KubeSecret(this, 'Secret', {
+      metadata: { name: secretName, namespace: this.namespace, labels: objectLabels, annotations: props.commonAnnotations },
+      type: 'kubernetes.io/tls',
+      data: { 'tls.crt': Buffer.from(tls.certificatePem).toString('base64'), 'tls.key': Buffer.from(tls.privateKeyPem).toString('base64') },
+    });
+    // Pods restart when the certificate or config changes, as they read both only at start.
+    this.deployment.podMetadata.addAnnotation('checksum/tls-and-config',
+      createHash('sha256').update(tls.certificatePem).update(config.text ?? '').digest('hex'));
+
+    this.backend = ExposedEndpoint.backendOf(this.deployment, { secret: this.secret, certificatePem: tls.certificatePem });
+    this.endpoint = new ExposedEndpoint(this, 'Endpoint', {
+      ...common, name: this.name, namespace: this.namespace, type: props.serviceType ?? kplus.ServiceType.NODE_PORT,
+      backend: this.backend, clusterDomain: props.clusterDomain, labels: objectLabels,
+      ports: [
+        { name: 'http', port: this.httpPort, targetPort: 'http', nodePort: props.httpNodePort, tls: false },
+        { name: 'https', port: this.httpsPort, targetPort: 'https', nodePort: props.httpsNodePort, tls: true },
+      ],
+    });
+    this.service = this.endpoint.service;
+    this.admitScrapers(props.metrics);
+    if (props.egress === EgressPolicy.DNS_ONLY) {
+      this.egressPolicy = new k8s.KubeNetworkPolicy(this, 'EgressPolicy', {
+        metadata: { name: `${this.name}-egress-dns-only`, namespace: this.namespace, labels: objectLabels, annotations: props.commonAnnotations },
+        spec: dnsOnlyEgressPolicySpec(this.podLabels, props.dnsPeer ?? DEFAULT_DNS_PEER),
+      });
+    }
+  }
+
+  /** The props only this construct reads; the parts it composes check theirs. */
+  private checkProps(props: SecureNginxAppProps, containerHttpPort: number, secretName: string): void {
     const check = new PropsValidator(this, 'SecureNginxApp');
+    const serviceType = props.serviceType ?? kplus.ServiceType.NODE_PORT;
     check.serviceName('name', this.name);
     check.dnsLabel('namespace', this.namespace);
-    check.integerAtLeast('replicas', replicas, 0);
     check.port('httpPort', this.httpPort);
     check.port('httpsPort', this.httpsPort);
     check.check(this.httpPort !== this.httpsPort, 'httpsPort', `${this.httpsPort} is also httpPort: give the two Service ports different numbers`);
     check.port('containerHttpPort', containerHttpPort);
-    check.port('containerHttpsPort', containerHttpsPort);
-    check.check(containerHttpPort !== containerHttpsPort, 'containerHttpsPort', `${containerHttpsPort} is also containerHttpPort: nginx needs two different ports`);
+    check.port('containerHttpsPort', props.containerHttpsPort);
+    check.check(containerHttpPort !== (props.containerHttpsPort ?? 8443), 'containerHttpsPort',
+      `${props.containerHttpsPort ?? 8443} is also containerHttpPort: nginx needs two different ports`);
     check.nodePort('httpNodePort', props.httpNodePort);
     check.nodePort('httpsNodePort', props.httpsNodePort);
     check.check(props.httpNodePort === undefined || props.httpNodePort !== props.httpsNodePort, 'httpsNodePort',
@@ -204,108 +405,44 @@ export class SecureNginxApp extends Construct {
       `node ports need serviceType NodePort or LoadBalancer, not ${serviceType}: remove the node ports or change serviceType`);
     check.check(serviceType !== kplus.ServiceType.EXTERNAL_NAME, 'serviceType',
       'ExternalName points at a name outside the cluster and cannot front these pods: use ClusterIP, NodePort or LoadBalancer');
-    check.integerAtLeast('certificateValidityDays', validityDays, 1);
-    check.integerAtLeast('keySize', keySize, 2048);
+    check.integerAtLeast('certificateValidityDays', props.certificateValidityDays, 1);
+    check.integerAtLeast('keySize', props.keySize, 2048);
     check.dnsSubdomain('secretName', secretName);
-    check.dnsSubdomain('configMapName', configMapName);
     check.dnsSubdomain('clusterDomain', props.clusterDomain);
-    extraSans.forEach((san, i) => check.dnsSubdomain(`extraSans[${i}]`, san.replace(/^\*\./, '')));
-    check.integerAtLeast('runAsUser', runAsUser, 1);
+    (props.extraSans ?? []).forEach((san, i) => check.dnsSubdomain(`extraSans[${i}]`, san.replace(/^\*\./, '')));
+    check.integerAtLeast('runAsUser', props.runAsUser, 1);
+    check.labels('commonLabels', props.commonLabels);
+    check.annotations('commonAnnotations', props.commonAnnotations);
+    check.check(!('run' in (props.commonLabels ?? {})), 'commonLabels', '"run" would change the label the Service selects: use another key');
+    const healthCheckPath = props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
+    check.check(/^\/\S*$/.test(healthCheckPath), 'healthCheckPath', `"${healthCheckPath}" must start with '/' and contain no spaces`);
+    check.check(props.dnsPeer === undefined || props.egress === EgressPolicy.DNS_ONLY, 'dnsPeer', 'only applies with egress: EgressPolicy.DNS_ONLY');
     check.throwIfInvalid();
+  }
 
-    this.serviceDnsNames = serviceDnsNames(this.name, this.namespace, props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
-    this.podLabels = { run: this.name };
-    const metadata = (name: string) => ({ name, namespace: this.namespace, labels: this.podLabels });
-
-    const tls = obtainCertificate({
+  private obtainCertificate(props: SecureNginxAppProps): CertificateKeyPair {
+    return obtainCertificate({
       commonName: this.name,
       organization: this.name,
-      dnsNames: [...new Set([...this.serviceDnsNames, ...extraSans])],
-      validityDays,
-      keySize,
+      dnsNames: [...new Set([...this.serviceDnsNames, ...(props.extraSans ?? [])])],
+      validityDays: props.certificateValidityDays ?? 365,
+      keySize: props.keySize ?? 2048,
     }, {
       directory: props.certificateStoreDir ?? defaultCertificateStoreDir(),
       // Keyed by construct path: the same Secret may be synthesized with other names in another app.
       entryName: this.node.path.replace(/[^A-Za-z0-9.-]+/g, '.'),
       rotate: props.rotateCertificate ?? rotationRequested(),
     });
-    this.certificatePem = tls.certificatePem;
-    this.secretObject = new k8s.KubeSecret(this, 'Secret', {
-      metadata: metadata(secretName),
-      type: 'kubernetes.io/tls',
-      data: {
-        'tls.crt': Buffer.from(tls.certificatePem).toString('base64'),
-        'tls.key': Buffer.from(tls.privateKeyPem).toString('base64'),
-      },
-    });
-    this.secret = kplus.Secret.fromSecretName(this, 'SecretRef', secretName);
+  }
 
-    const nginxConfig = renderNginxServerConfig({
-      httpPort: containerHttpPort,
-      httpsPort: containerHttpsPort,
-      certificatePath: `${this.tlsMountPath}/tls.crt`,
-      privateKeyPath: `${this.tlsMountPath}/tls.key`,
-      extraDirectives: props.extraNginxDirectives,
+  /** Scrapers reach the metrics port through the pods' NetworkPolicy, whenever one is made. */
+  private admitScrapers(metrics: NginxMetricsOptions | undefined): void {
+    if (!metrics) return;
+    if (metrics.scrapers?.length) this.endpoint.allowPeersOnPort(metrics.scrapers, METRICS_PORT_NAME);
+    this.node.addValidation({
+      validate: () => (this.endpoint.networkPolicy && !metrics.scrapers?.length
+        ? [`SecureNginxApp at '${this.node.path}': metrics.scrapers: NetworkPolicy ${this.endpoint.networkPolicy.name} guards the pods and would refuse Prometheus: name who scrapes, e.g. [{ namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }]`]
+        : []),
     });
-    this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
-      metadata: metadata(configMapName),
-      data: { 'default.conf': nginxConfig },
-    });
-
-    this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: metadata(this.name),
-      replicas,
-      select: false,
-      // The key is group-readable (0440, group = fsGroup) so the non-root nginx can read it.
-      securityContext: { ensureNonRoot: true, user: runAsUser, group: runAsUser, fsGroup: runAsUser },
-      automountServiceAccountToken: false,
-    });
-    this.deployment.select(kplus.LabelSelector.of({ labels: this.podLabels }));
-    Object.entries(this.podLabels).forEach(([key, value]) => this.deployment.podMetadata.addLabel(key, value));
-    // Pods restart when the certificate or config changes, as they read both only at start.
-    this.deployment.podMetadata.addAnnotation('checksum/tls-and-config',
-      createHash('sha256').update(tls.certificatePem).update(nginxConfig).digest('hex'));
-
-    const nginx = this.deployment.addContainer({
-      name: 'nginxhttps',
-      image: props.image ?? DEFAULT_NGINX_IMAGE,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      ports: [
-        { name: 'http', number: containerHttpPort },
-        { name: 'https', number: containerHttpsPort },
-      ],
-      securityContext: restrictedContainerSecurityContext(runAsUser),
-      resources: props.resources ?? {
-        cpu: { request: kplus.Cpu.millis(50) },
-        memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) },
-      },
-      readiness: kplus.Probe.fromHttpGet('/', { port: containerHttpPort }),
-    });
-    nginx.mount(this.tlsMountPath, kplus.Volume.fromSecret(this, 'SecretVolume', this.secret, {
-      name: 'secret-volume', defaultMode: 0o440,
-    }), { readOnly: true });
-    nginx.mount(this.configMountPath, kplus.Volume.fromConfigMap(this, 'ConfigMapVolume', this.configMap, {
-      name: 'configmap-volume',
-    }), { readOnly: true });
-    // The unprivileged image keeps its pid file and temp files in /tmp; the root filesystem is read-only.
-    nginx.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp'));
-
-    this.backend = {
-      podLabels: this.podLabels,
-      containerPorts: nginx.ports.map((p) => ({ name: p.name, number: p.number })),
-      tls: { secret: this.secret, certificatePem: tls.certificatePem },
-    };
-    this.endpoint = new ExposedEndpoint(this, 'Endpoint', {
-      name: this.name,
-      namespace: this.namespace,
-      type: serviceType,
-      backend: this.backend,
-      clusterDomain: props.clusterDomain,
-      ports: [
-        { name: 'http', port: this.httpPort, targetPort: 'http', nodePort: props.httpNodePort, tls: false },
-        { name: 'https', port: this.httpsPort, targetPort: 'https', nodePort: props.httpsNodePort, tls: true },
-      ],
-    });
-    this.service = this.endpoint.service;
   }
 }

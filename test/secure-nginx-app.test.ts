@@ -23,9 +23,9 @@ describe('SecureNginxApp with the tutorial names', () => {
   const pod = deployment.spec.template.spec;
   const nginx = pod.containers[0];
 
-  test('emits exactly the four tutorial objects, all in the default namespace', () => {
+  test('emits the four tutorial objects and a PodDisruptionBudget, all in the default namespace', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort())
-      .toEqual(['ConfigMap/nginxconfigmap', 'Deployment/my-nginx', 'Secret/nginxsecret', 'Service/my-nginx']);
+      .toEqual(['ConfigMap/nginxconfigmap', 'Deployment/my-nginx', 'PodDisruptionBudget/my-nginx', 'Secret/nginxsecret', 'Service/my-nginx']);
     for (const o of objects) expect(o.metadata.namespace).toBe('default');
   });
 
@@ -115,7 +115,7 @@ describe('SecureNginxApp props', () => {
   test('defaults name the Secret and ConfigMap after the app, so two apps do not collide', () => {
     const { objects } = synthApp({ name: 'web' });
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort())
-      .toEqual(['ConfigMap/web-nginx-conf', 'Deployment/web', 'Secret/web-tls', 'Service/web']);
+      .toEqual(['ConfigMap/web-nginx-conf', 'Deployment/web', 'PodDisruptionBudget/web', 'Secret/web-tls', 'Service/web']);
   });
 
   test('namespace, replicas, service type, node ports, extra SANs and nginx directives', () => {
@@ -155,7 +155,6 @@ describe('SecureNginxApp rejects bad input, naming the construct path and the fi
   const cases: [string, SecureNginxAppProps, RegExp][] = [
     ['name not DNS', { name: 'My_Nginx' }, /name: "My_Nginx" is invalid: a DNS-1035 label/],
     ['namespace not DNS', { namespace: 'Prod' }, /namespace: "Prod" is invalid: a DNS-1123 label/],
-    ['negative replicas', { replicas: -1 }, /replicas: -1 is not allowed: use an integer >= 0/],
     ['port out of range', { httpsPort: 70000 }, /httpsPort: 70000 is not a valid port/],
     ['port zero', { containerHttpPort: 0 }, /containerHttpPort: 0 is not a valid port/],
     ['nodePort out of range', { httpNodePort: 8080 }, /httpNodePort: 8080 is outside the default NodePort range/],
@@ -174,8 +173,8 @@ describe('SecureNginxApp rejects bad input, naming the construct path and the fi
 
   test('lists every problem at once', () => {
     const chart = Testing.chart();
-    expect(() => new SecureNginxApp(chart, 'Nginx', { certificateStoreDir: store, replicas: -1, keySize: 512 }))
-      .toThrow(/replicas[\s\S]*keySize/);
+    expect(() => new SecureNginxApp(chart, 'Nginx', { certificateStoreDir: store, httpsPort: 0, keySize: 512 }))
+      .toThrow(/httpsPort[\s\S]*keySize/);
   });
 
   test('checks props before generating any key material', () => {

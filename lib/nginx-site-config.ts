@@ -1,0 +1,110 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { NginxLocation, nginxServerConfigProblems, renderNginxServerConfig, replacementServerConfigProblems } from './nginx-config';
+import { PropsValidator } from './prop-validation';
+
+/** The ConfigMap key nginx includes from its conf.d directory. */
+export const SITE_CONFIG_KEY = 'default.conf';
+
+/** Props of {@link NginxSiteConfig}. */
+export interface NginxSiteConfigProps {
+  /** Namespace of the ConfigMap. */
+  readonly namespace: string;
+  /** Name of the ConfigMap (unused with `existingConfigMap`). */
+  readonly configMapName: string;
+  /** Labels of the ConfigMap. */
+  readonly labels: Record<string, string>;
+  /**
+   * Annotations of the ConfigMap.
+   * @default none
+   */
+  readonly annotations?: Record<string, string>;
+  /** Port nginx serves plain HTTP on. */
+  readonly containerHttpPort: number;
+  /** Port nginx serves HTTPS on. */
+  readonly containerHttpsPort: number;
+  /** Where the certificate and key are mounted. */
+  readonly tlsMountPath: string;
+  /**
+   * Exact-match location answering the probes without logging.
+   * @default no health location
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Exact-match `stub_status` location for the metrics exporter, loopback only.
+   * @default no stub_status location
+   */
+  readonly stubStatusPath?: string;
+  /**
+   * Locations added to the generated server.
+   * @default none
+   */
+  readonly locations?: NginxLocation[];
+  /**
+   * Directives added to the generated server block.
+   * @default none
+   */
+  readonly extraNginxDirectives?: string;
+  /**
+   * A whole `default.conf` used instead of the generated one.
+   * @default the generated config
+   */
+  readonly serverConfig?: string;
+  /**
+   * A ConfigMap, managed elsewhere, whose `default.conf` key is the server config.
+   * @default a ConfigMap made here
+   */
+  readonly existingConfigMap?: kplus.IConfigMap;
+}
+
+/**
+ * The nginx server config in a ConfigMap: generated (with added locations and directives),
+ * replaced as a whole, or an existing ConfigMap. Whatever is generated or given as text is checked
+ * for what nginx would refuse.
+ */
+export class NginxSiteConfig extends Construct {
+  /** The ConfigMap nginx mounts. */
+  public readonly configMap: kplus.IConfigMap;
+  /** The `default.conf` text; undefined for an existing ConfigMap, whose content is not known here. */
+  public readonly text?: string;
+  /** The health location the config is known to serve; undefined for a replaced or existing config. */
+  public readonly healthCheckPath?: string;
+
+  constructor(scope: Construct, id: string, props: NginxSiteConfigProps) {
+    super(scope, id);
+    const generated = props.serverConfig === undefined && props.existingConfigMap === undefined;
+    const renderOptions = {
+      httpPort: props.containerHttpPort,
+      httpsPort: props.containerHttpsPort,
+      certificatePath: `${props.tlsMountPath}/tls.crt`,
+      privateKeyPath: `${props.tlsMountPath}/tls.key`,
+      healthCheckPath: props.healthCheckPath,
+      stubStatusPath: props.stubStatusPath,
+      locations: props.locations,
+      extraDirectives: props.extraNginxDirectives,
+    };
+
+    const check = new PropsValidator(this, 'NginxSiteConfig');
+    check.check(props.serverConfig === undefined || props.existingConfigMap === undefined, 'serverConfig',
+      'give either serverConfig (the text) or existingConfigMap (a ConfigMap holding it), not both');
+    if (generated) {
+      nginxServerConfigProblems(renderOptions).forEach(({ field, problem }) => check.check(false, field, problem));
+    } else {
+      const customised = props.locations?.length ? 'locations' : props.extraNginxDirectives !== undefined ? 'extraNginxDirectives' : undefined;
+      check.check(customised === undefined, customised ?? '', 'only apply to the generated config: put them into serverConfig (or your ConfigMap) instead');
+    }
+    if (props.serverConfig !== undefined) {
+      replacementServerConfigProblems(props.serverConfig, [props.containerHttpPort, props.containerHttpsPort], props.stubStatusPath !== undefined)
+        .forEach((problem) => check.check(false, 'serverConfig', problem));
+    }
+    check.dnsSubdomain('configMapName', props.configMapName);
+    check.throwIfInvalid();
+
+    this.healthCheckPath = generated ? props.healthCheckPath : undefined;
+    this.text = props.existingConfigMap ? undefined : props.serverConfig ?? renderNginxServerConfig(renderOptions);
+    this.configMap = props.existingConfigMap ?? new kplus.ConfigMap(this, 'ConfigMap', {
+      metadata: { name: props.configMapName, namespace: props.namespace, labels: props.labels, annotations: props.annotations },
+      data: { [SITE_CONFIG_KEY]: this.text! },
+    });
+  }
+}
