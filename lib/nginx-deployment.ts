@@ -2,7 +2,7 @@ import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  formatImageReference, ImageReference, imageLayout, isPinned, knownImageFamily, NginxImageFamily, parseImageReference,
+  DEFAULT_NGINX_IMAGE, formatImageReference, ImageReference, imageLayout, isPinned, knownImageFamily, NginxImageFamily, parseImageReference,
 } from './nginx-image';
 import { checkNginxProbe, NginxProbe, nginxContainerProbes } from './nginx-probes';
 import { PropsValidator } from './prop-validation';
@@ -44,10 +44,13 @@ export interface NginxDeploymentProps {
    * @default none: an autoscaler sets it
    */
   readonly replicas?: number;
-  /** The nginx image: repository, optionally with tag and digest. */
-  readonly image: string;
   /**
-   * Tag replacing the image's.
+   * The nginx image: repository, optionally with tag and digest.
+   * @default DEFAULT_NGINX_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * Tag replacing the default image's; with `image`, give the tag there.
    * @default the tag in `image`
    */
   readonly imageTag?: string;
@@ -218,13 +221,14 @@ export class NginxDeployment extends Construct {
 function resolveImage(check: PropsValidator, props: NginxDeploymentProps): ImageReference | undefined {
   let image: ImageReference;
   try {
-    image = parseImageReference(props.image);
+    image = parseImageReference(props.image ?? DEFAULT_NGINX_IMAGE);
   } catch (error) {
-    check.check(false, 'image', `${(error as Error).message}: use e.g. 'nginxinc/nginx-unprivileged:1.28-alpine'`);
+    check.check(false, 'image', `${(error as Error).message}: use e.g. '${DEFAULT_NGINX_IMAGE}'`);
     return undefined;
   }
-  check.check(props.imageTag === undefined || image.tag === undefined, 'imageTag', `the image "${props.image}" already has a tag: give it without one, or drop imageTag`);
-  check.check(props.imageDigest === undefined || image.digest === undefined, 'imageDigest', `the image "${props.image}" already has a digest: drop one of them`);
+  const explicit = props.image !== undefined;
+  check.check(!explicit || props.imageTag === undefined || image.tag === undefined, 'imageTag', `the image "${props.image}" already has a tag: give it without one, or drop imageTag`);
+  check.check(!explicit || props.imageDigest === undefined || image.digest === undefined, 'imageDigest', `the image "${props.image}" already has a digest: drop one of them`);
   const resolved = { repository: image.repository, tag: props.imageTag ?? image.tag, digest: props.imageDigest ?? image.digest };
   try {
     parseImageReference(formatImageReference(resolved));

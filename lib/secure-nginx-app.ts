@@ -9,7 +9,7 @@ import { DEFAULT_DNS_PEER, dnsOnlyEgressPolicySpec, EgressPolicy } from './egres
 import { EndpointBackend, ExposedEndpoint, NetworkPeer } from './exposed-endpoint';
 import { NginxLocation } from './nginx-config';
 import { NginxDeployment } from './nginx-deployment';
-import { DEFAULT_NGINX_IMAGE, NGINX_UNPRIVILEGED_UID, NginxImageFamily } from './nginx-image';
+import { NGINX_UNPRIVILEGED_UID, NginxImageFamily } from './nginx-image';
 import { DEFAULT_STUB_STATUS_PATH, METRICS_PORT_NAME, NginxMetrics, NginxMetricsOptions } from './nginx-metrics';
 import { DEFAULT_HEALTH_CHECK_PATH, NginxProbe } from './nginx-probes';
 import { NginxSiteConfig } from './nginx-site-config';
@@ -336,7 +336,7 @@ export class SecureNginxApp extends Construct {
     this.secret = kplus.Secret.fromSecretName(this, 'SecretRef', secretName);
     const pods = new NginxDeployment(this, 'Pods', {
       ...props, ...common, ...ports, name: this.name, namespace: this.namespace, podLabels: this.podLabels,
-      replicas: props.autoscaling ? undefined : props.replicas ?? DEFAULT_REPLICAS, image: props.image ?? DEFAULT_NGINX_IMAGE,
+      replicas: props.autoscaling ? undefined : props.replicas ?? DEFAULT_REPLICAS,
       runAsUser: props.runAsUser ?? NGINX_UNPRIVILEGED_UID, tlsSecret: this.secret, tlsMountPath: this.tlsMountPath,
       configMap: this.configMap, configMountPath: this.configMountPath, healthCheckPath: config.healthCheckPath,
     });
