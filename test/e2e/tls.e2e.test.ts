@@ -22,7 +22,7 @@ import {
   withServerPod,
 } from './manifests';
 import { documentRoots, listenPorts, ListenPort, routesByScheme, siteConfigs } from './nginx-config';
-import { INSTALL_HINT, missingPrerequisites } from './prerequisites';
+import { describeWhereSandboxRuns } from './prerequisites';
 import type { PodResult } from './sandbox';
 import { synthesizeApp } from './synthesize';
 
@@ -39,15 +39,7 @@ const PROBE_REJECTION_WINDOW_MS = 3000;
 /** Titles for the tests of `serviceDnsNames`, in its order. */
 const DNS_NAME_FORMS = ['NAME', 'NAME.NAMESPACE', 'NAME.NAMESPACE.svc', 'NAME.NAMESPACE.svc.cluster.local'];
 
-const missing = missingPrerequisites();
-if (missing.length > 0) {
-  const message = `The TLS e2e test cannot run here. Missing:\n  - ${missing.join('\n  - ')}\nTo fix: ${INSTALL_HINT}`;
-  // In CI a skipped suite would look like a pass.
-  if (isCi()) throw new Error(message);
-  console.warn(banner(`${message}\nSKIPPING the TLS e2e test (with CI set it fails instead).`));
-}
-
-const describeIfRunnable = missing.length === 0 ? describe : describe.skip;
+const describeIfRunnable = describeWhereSandboxRuns('the TLS e2e test');
 
 describeIfRunnable('TLS e2e on the manifests of scripts/synth.js', () => {
   let manifests: Manifest[];
@@ -207,16 +199,6 @@ function url(scheme: 'http' | 'https', host: string, route: ServiceRoute): strin
 /** What a failed expectation should show: exit code and curl's error, not the page. */
 function outcome(result: PodResult): { exitCode: number | null; stderr: string; timedOut?: true } {
   return { exitCode: result.exitCode, stderr: result.stderr, ...(result.timedOut ? { timedOut: true as const } : {}) };
-}
-
-function isCi(): boolean {
-  const ci = process.env.CI?.toLowerCase();
-  return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false';
-}
-
-function banner(text: string): string {
-  const rule = '!'.repeat(78);
-  return `\n${rule}\n${text}\n${rule}\n`;
 }
 
 function fail(message: string): never {
