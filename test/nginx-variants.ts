@@ -40,6 +40,13 @@ export const CUSTOM_LOCATIONS = [
   { path: '\\.txt$', match: NginxLocationMatch.REGEX, body: 'default_type text/plain;\nreturn 200 "text\\n";' },
 ];
 
+/** What the live test requests through the Service, and what each custom location answers. */
+export const CUSTOM_LOCATION_ANSWERS = [
+  { path: '/api/users', body: '{"service":"api"}' },
+  { path: '/version', body: '1.0.0\n' },
+  { path: '/notes.txt', body: 'text\n' },
+];
+
 function app(props: SecureNginxAppProps, more?: (chart: Chart, nginx: SecureNginxApp) => void): NginxVariant['build'] {
   return (chart, certificateStoreDir) => {
     const nginx = new SecureNginxApp(chart, 'Nginx', { certificateStoreDir, ...props });
