@@ -6,11 +6,15 @@ export {
 } from './nginx-image';
 export type { ImageReference } from './nginx-image';
 export { DEFAULT_HEALTH_CHECK_PATH } from './nginx-probes';
+export type { NginxPodOptions } from './nginx-deployment';
+export type { NginxSiteOptions } from './nginx-site-config';
 export type { NginxProbe } from './nginx-probes';
-export { DEFAULT_REPLICAS, SpreadWhenUnsatisfiable } from './replica-scaling';
-export type { AutoscalingOptions, DisruptionBudgetOptions, TopologySpreadOptions } from './replica-scaling';
-export { DEFAULT_NGINX_EXPORTER_IMAGE, DEFAULT_METRICS_PORT, DEFAULT_STUB_STATUS_PATH } from './nginx-metrics';
-export type { NginxMetricsOptions, ServiceMonitorOptions } from './nginx-metrics';
+export { ReplicaScaling, DEFAULT_REPLICAS, SpreadWhenUnsatisfiable } from './replica-scaling';
+export type {
+  ReplicaScalingProps, ReplicaScalingOptions, AutoscalingOptions, DisruptionBudgetOptions, TopologySpreadOptions,
+} from './replica-scaling';
+export { NginxMetrics, DEFAULT_NGINX_EXPORTER_IMAGE, DEFAULT_METRICS_PORT, DEFAULT_STUB_STATUS_PATH } from './nginx-metrics';
+export type { NginxMetricsProps, NginxMetricsOptions, ServiceMonitorOptions } from './nginx-metrics';
 export { EgressPolicy, DEFAULT_DNS_PEER, dnsOnlyEgressPolicySpec } from './egress-policy';
 export { ExposedEndpoint, dnsNameMatches, DEFAULT_INGRESS_CONTROLLER, ANY_ADDRESS } from './exposed-endpoint';
 export type {

@@ -11,41 +11,11 @@ import { restrictedContainerSecurityContext } from './security';
 /** Name of the nginx container (the tutorial's). */
 export const NGINX_CONTAINER_NAME = 'nginxhttps';
 
-/** Props of {@link NginxDeployment}. */
-export interface NginxDeploymentProps {
-  /** Name of the Deployment. */
-  readonly name: string;
-  /** Namespace of the Deployment. */
-  readonly namespace: string;
-  /** Labels the pods carry and the Deployment selects. */
-  readonly podLabels: Record<string, string>;
+/** How the nginx pods run: image, resources, probes, and what they are given besides nginx's own. */
+export interface NginxPodOptions {
   /**
-   * Labels of the Deployment and its pods.
-   * @default none
-   */
-  readonly commonLabels?: Record<string, string>;
-  /**
-   * Annotations of the Deployment and its pods.
-   * @default none
-   */
-  readonly commonAnnotations?: Record<string, string>;
-  /**
-   * Labels of the pods only; they may not change the selected labels.
-   * @default none
-   */
-  readonly podTemplateLabels?: Record<string, string>;
-  /**
-   * Annotations of the pods only.
-   * @default none
-   */
-  readonly podTemplateAnnotations?: Record<string, string>;
-  /**
-   * Fixed number of pods.
-   * @default none: an autoscaler sets it
-   */
-  readonly replicas?: number;
-  /**
-   * The nginx image: repository, optionally with tag and digest.
+   * The nginx image: repository, optionally with tag and digest. The official `nginx` image, which
+   * must start as root, is refused unless `imageFamily` is NginxImageFamily.OFFICIAL.
    * @default DEFAULT_NGINX_IMAGE
    */
   readonly image?: string;
@@ -64,30 +34,11 @@ export interface NginxDeploymentProps {
    * @default the family of a repository we recognise, else NginxImageFamily.UNPRIVILEGED
    */
   readonly imageFamily?: NginxImageFamily;
-  /** uid and gid nginx runs as; also the fsGroup the TLS key is readable to. */
-  readonly runAsUser: number;
-  /** Port nginx serves plain HTTP on. */
-  readonly containerHttpPort: number;
-  /** Port nginx serves HTTPS on. */
-  readonly containerHttpsPort: number;
   /**
    * nginx container resources.
    * @default requests cpu 50m / memory 32Mi, limit memory 128Mi
    */
   readonly resources?: kplus.ContainerResources;
-  /** The TLS Secret, mounted at `tlsMountPath` (key readable by `runAsUser`'s group only). */
-  readonly tlsSecret: kplus.ISecret;
-  /** Where the TLS Secret is mounted. */
-  readonly tlsMountPath: string;
-  /** The ConfigMap holding the server config, mounted at `configMountPath`. */
-  readonly configMap: kplus.IConfigMap;
-  /** Where the ConfigMap is mounted (nginx includes `*.conf` from there). */
-  readonly configMountPath: string;
-  /**
-   * The health path the config serves, which the probes request by default.
-   * @default none: probes connect by TCP
-   */
-  readonly healthCheckPath?: string;
   /**
    * Readiness probe.
    * @default HTTP GET of the health path on containerHttpPort
@@ -103,6 +54,16 @@ export interface NginxDeploymentProps {
    * @default HTTP GET of the health path every 2 s, up to 30 failures
    */
   readonly startupProbe?: NginxProbe;
+  /**
+   * Labels of the pods only; they may not change the selected labels.
+   * @default none
+   */
+  readonly podTemplateLabels?: Record<string, string>;
+  /**
+   * Annotations of the pods only.
+   * @default none
+   */
+  readonly podTemplateAnnotations?: Record<string, string>;
   /**
    * Environment variables of the nginx container (plain, or from a Secret or ConfigMap key).
    * @default none
@@ -133,6 +94,50 @@ export interface NginxDeploymentProps {
    * @default none
    */
   readonly tolerations?: kplus.NodeTaintQuery[];
+}
+
+/** Props of {@link NginxDeployment}. */
+export interface NginxDeploymentProps extends NginxPodOptions {
+  /** Name of the Deployment. */
+  readonly name: string;
+  /** Namespace of the Deployment. */
+  readonly namespace: string;
+  /** Labels the pods carry and the Deployment selects. */
+  readonly podLabels: Record<string, string>;
+  /**
+   * Labels of the Deployment and its pods.
+   * @default none
+   */
+  readonly commonLabels?: Record<string, string>;
+  /**
+   * Annotations of the Deployment and its pods.
+   * @default none
+   */
+  readonly commonAnnotations?: Record<string, string>;
+  /**
+   * Fixed number of pods.
+   * @default none: an autoscaler sets it
+   */
+  readonly replicas?: number;
+  /** uid and gid nginx runs as; also the fsGroup the TLS key is readable to. */
+  readonly runAsUser: number;
+  /** Port nginx serves plain HTTP on. */
+  readonly containerHttpPort: number;
+  /** Port nginx serves HTTPS on. */
+  readonly containerHttpsPort: number;
+  /** The TLS Secret, mounted at `tlsMountPath` (key readable by `runAsUser`'s group only). */
+  readonly tlsSecret: kplus.ISecret;
+  /** Where the TLS Secret is mounted. */
+  readonly tlsMountPath: string;
+  /** The ConfigMap holding the server config, mounted at `configMountPath`. */
+  readonly configMap: kplus.IConfigMap;
+  /** Where the ConfigMap is mounted (nginx includes `*.conf` from there). */
+  readonly configMountPath: string;
+  /**
+   * The health path the config serves, which the probes request by default.
+   * @default none: probes connect by TCP
+   */
+  readonly healthCheckPath?: string;
 }
 
 /**

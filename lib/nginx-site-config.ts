@@ -6,8 +6,36 @@ import { PropsValidator } from './prop-validation';
 /** The ConfigMap key nginx includes from its conf.d directory. */
 export const SITE_CONFIG_KEY = 'default.conf';
 
+/** What the nginx server config is: the generated one with additions, a replacement, or an existing ConfigMap. */
+export interface NginxSiteOptions {
+  /**
+   * `location` blocks added to the generated server; none may match what a generated one does
+   * (`/`, the health path, the stub_status path).
+   * @default none
+   */
+  readonly locations?: NginxLocation[];
+  /**
+   * Directives placed inside the generated `server` block, verbatim; they may not repeat one it
+   * sets (listen, root, index, server_name, ssl_*) nor add locations.
+   * @default none
+   */
+  readonly extraNginxDirectives?: string;
+  /**
+   * A whole `default.conf` replacing the generated one. It must listen on the container ports;
+   * probes then connect by TCP unless given a path.
+   * @default the generated config
+   */
+  readonly serverConfig?: string;
+  /**
+   * A ConfigMap managed elsewhere whose `default.conf` key is the server config (not checked
+   * here); probes then connect by TCP unless given a path.
+   * @default a ConfigMap made here
+   */
+  readonly existingConfigMap?: kplus.IConfigMap;
+}
+
 /** Props of {@link NginxSiteConfig}. */
-export interface NginxSiteConfigProps {
+export interface NginxSiteConfigProps extends NginxSiteOptions {
   /** Namespace of the ConfigMap. */
   readonly namespace: string;
   /** Name of the ConfigMap (unused with `existingConfigMap`). */
@@ -35,26 +63,6 @@ export interface NginxSiteConfigProps {
    * @default no stub_status location
    */
   readonly stubStatusPath?: string;
-  /**
-   * Locations added to the generated server.
-   * @default none
-   */
-  readonly locations?: NginxLocation[];
-  /**
-   * Directives added to the generated server block.
-   * @default none
-   */
-  readonly extraNginxDirectives?: string;
-  /**
-   * A whole `default.conf` used instead of the generated one.
-   * @default the generated config
-   */
-  readonly serverConfig?: string;
-  /**
-   * A ConfigMap, managed elsewhere, whose `default.conf` key is the server config.
-   * @default a ConfigMap made here
-   */
-  readonly existingConfigMap?: kplus.IConfigMap;
 }
 
 /**

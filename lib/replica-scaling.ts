@@ -71,26 +71,8 @@ export interface TopologySpreadOptions {
   readonly whenUnsatisfiable?: SpreadWhenUnsatisfiable;
 }
 
-/** Props of {@link ReplicaScaling}. */
-export interface ReplicaScalingProps {
-  /** The Deployment to scale; made with no fixed replicas when `autoscaling` is set. */
-  readonly deployment: kplus.Deployment;
-  /** Name of the autoscaler and the budget. */
-  readonly name: string;
-  /** Namespace of the autoscaler and the budget. */
-  readonly namespace: string;
-  /** Labels every pod of the Deployment carries (and only they). */
-  readonly podLabels: Record<string, string>;
-  /**
-   * Labels of the autoscaler and the budget.
-   * @default none
-   */
-  readonly labels?: Record<string, string>;
-  /**
-   * Annotations of the autoscaler and the budget.
-   * @default none
-   */
-  readonly annotations?: Record<string, string>;
+/** How many pods run, and how they survive disruption. */
+export interface ReplicaScalingOptions {
   /**
    * Fixed number of pods; not with `autoscaling`.
    * @default 2
@@ -111,6 +93,28 @@ export interface ReplicaScalingProps {
    * @default across nodes, ScheduleAnyway, maxSkew 1, when more than one replica can run
    */
   readonly topologySpread?: TopologySpreadOptions;
+}
+
+/** Props of {@link ReplicaScaling}. */
+export interface ReplicaScalingProps extends ReplicaScalingOptions {
+  /** The Deployment to scale; made with no fixed replicas when `autoscaling` is set. */
+  readonly deployment: kplus.Deployment;
+  /** Name of the autoscaler and the budget. */
+  readonly name: string;
+  /** Namespace of the autoscaler and the budget. */
+  readonly namespace: string;
+  /** Labels every pod of the Deployment carries (and only they). */
+  readonly podLabels: Record<string, string>;
+  /**
+   * Labels of the autoscaler and the budget.
+   * @default none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Annotations of the autoscaler and the budget.
+   * @default none
+   */
+  readonly annotations?: Record<string, string>;
 }
 
 /** The default number of pods; an autoscaler's minimum defaults to the same. */

@@ -7,18 +7,22 @@ import { CertificateKeyPair } from './certificate';
 import { defaultCertificateStoreDir, obtainCertificate, rotationRequested } from './certificate-store';
 import { DEFAULT_DNS_PEER, dnsOnlyEgressPolicySpec, EgressPolicy } from './egress-policy';
 import { EndpointBackend, ExposedEndpoint, NetworkPeer } from './exposed-endpoint';
-import { NginxLocation } from './nginx-config';
-import { NginxDeployment } from './nginx-deployment';
-import { NGINX_UNPRIVILEGED_UID, NginxImageFamily } from './nginx-image';
+import { NginxDeployment, NginxPodOptions } from './nginx-deployment';
+import { NGINX_UNPRIVILEGED_UID } from './nginx-image';
 import { DEFAULT_STUB_STATUS_PATH, METRICS_PORT_NAME, NginxMetrics, NginxMetricsOptions } from './nginx-metrics';
-import { DEFAULT_HEALTH_CHECK_PATH, NginxProbe } from './nginx-probes';
-import { NginxSiteConfig } from './nginx-site-config';
+import { DEFAULT_HEALTH_CHECK_PATH } from './nginx-probes';
+import { NginxSiteConfig, NginxSiteOptions } from './nginx-site-config';
 import { PropsValidator } from './prop-validation';
-import { AutoscalingOptions, DEFAULT_REPLICAS, DisruptionBudgetOptions, ReplicaScaling, TopologySpreadOptions } from './replica-scaling';
+import { DEFAULT_REPLICAS, ReplicaScaling, ReplicaScalingOptions } from './replica-scaling';
 import { DEFAULT_CLUSTER_DOMAIN, serviceDnsNames } from './service-access';
 
+/** The `kubernetes.io/tls` Secret's data: base64, not stringData, so re-applying it is a no-op. */
+function tlsSecretData(tls: CertificateKeyPair): Record<string, string> {
+  return { 'tls.crt': Buffer.from(tls.certificatePem).toString('base64'), 'tls.key': Buffer.from(tls.privateKeyPem).toString('base64') };
+}
+
 /** Props of {@link SecureNginxApp}. */
-export interface SecureNginxAppProps {
+export interface SecureNginxAppProps extends ReplicaScalingOptions, NginxPodOptions, NginxSiteOptions {
   /**
    * Name of the Deployment and the Service, the `run` label value, and the certificate's CN and O.
    * @default 'my-nginx'
@@ -29,48 +33,6 @@ export interface SecureNginxAppProps {
    * @default the chart's namespace, else 'default'
    */
   readonly namespace?: string;
-  /**
-   * Fixed number of nginx pods; not with `autoscaling`.
-   * @default 2, unless autoscaling is set
-   */
-  readonly replicas?: number;
-  /**
-   * Scale on CPU between a minimum and a maximum (an `autoscaling/v2` HorizontalPodAutoscaler);
-   * the Deployment then has no fixed replicas.
-   * @default no autoscaling
-   */
-  readonly autoscaling?: AutoscalingOptions;
-  /**
-   * The PodDisruptionBudget.
-   * @default maxUnavailable 1, when more than one replica can run
-   */
-  readonly disruptionBudget?: DisruptionBudgetOptions;
-  /**
-   * Topology spread of the replicas across nodes (and zones when asked).
-   * @default across nodes (ScheduleAnyway, maxSkew 1), when more than one replica can run
-   */
-  readonly topologySpread?: TopologySpreadOptions;
-  /**
-   * nginx image, optionally with tag and digest. The known root-only official `nginx` image is
-   * refused unless `imageFamily` is NginxImageFamily.OFFICIAL.
-   * @default DEFAULT_NGINX_IMAGE
-   */
-  readonly image?: string;
-  /**
-   * Tag replacing the image's (e.g. '1.27-alpine').
-   * @default the tag in `image`
-   */
-  readonly imageTag?: string;
-  /**
-   * Digest pinning the image (`sha256:<64 hex digits>`).
-   * @default none
-   */
-  readonly imageDigest?: string;
-  /**
-   * How the image is built, which decides the writable directories it is given.
-   * @default the family of a repository we recognise, else NginxImageFamily.UNPRIVILEGED
-   */
-  readonly imageFamily?: NginxImageFamily;
   /**
    * The uid and gid the image's nginx runs as; the TLS key is made readable to this group only.
    * @default NGINX_UNPRIVILEGED_UID (101)
@@ -138,49 +100,10 @@ export interface SecureNginxAppProps {
    */
   readonly configMapName?: string;
   /**
-   * `location` blocks added to the generated server; none may match what a generated one does
-   * (`/`, the health path, the stub_status path).
-   * @default none
-   */
-  readonly locations?: NginxLocation[];
-  /**
-   * Extra nginx directives placed inside the generated `server` block, verbatim; they may not
-   * repeat one it sets (listen, root, index, server_name, ssl_*) nor add locations.
-   * @default none
-   */
-  readonly extraNginxDirectives?: string;
-  /**
-   * A whole `default.conf` replacing the generated one. It must listen on the container ports;
-   * probes then connect by TCP unless given a path.
-   * @default the generated config
-   */
-  readonly serverConfig?: string;
-  /**
-   * A ConfigMap managed elsewhere whose `default.conf` is the server config (not checked here);
-   * probes then connect by TCP unless given a path.
-   * @default a ConfigMap made here
-   */
-  readonly existingConfigMap?: kplus.IConfigMap;
-  /**
    * Path of the generated health location (exact match, `200 ok`, not logged) the probes request.
    * @default '/healthz'
    */
   readonly healthCheckPath?: string;
-  /**
-   * Readiness probe; `{ enabled: false }` turns it off.
-   * @default HTTP GET of the health path on containerHttpPort every 10 s
-   */
-  readonly readinessProbe?: NginxProbe;
-  /**
-   * Liveness probe; `{ enabled: false }` turns it off.
-   * @default HTTP GET of the health path on containerHttpPort every 10 s
-   */
-  readonly livenessProbe?: NginxProbe;
-  /**
-   * Startup probe; `{ enabled: false }` turns it off.
-   * @default HTTP GET of the health path every 2 s, up to 30 failures
-   */
-  readonly startupProbe?: NginxProbe;
   /**
    * Cluster DNS domain, for the fully qualified name in the certificate.
    * @default 'cluster.local'
@@ -197,11 +120,6 @@ export interface SecureNginxAppProps {
    */
   readonly rotateCertificate?: boolean;
   /**
-   * nginx container resources. Small requests keep two replicas schedulable on a laptop cluster.
-   * @default requests cpu 50m / memory 32Mi, limit memory 128Mi
-   */
-  readonly resources?: kplus.ContainerResources;
-  /**
    * Labels of every object (and the pods); they may not change the `run` label.
    * @default none
    */
@@ -211,47 +129,6 @@ export interface SecureNginxAppProps {
    * @default none
    */
   readonly commonAnnotations?: Record<string, string>;
-  /**
-   * Labels of the pods only (e.g. for a service mesh); they may not change the `run` label.
-   * @default none
-   */
-  readonly podTemplateLabels?: Record<string, string>;
-  /**
-   * Annotations of the pods only.
-   * @default none
-   */
-  readonly podTemplateAnnotations?: Record<string, string>;
-  /**
-   * Environment variables of the nginx container: `kplus.EnvValue.fromValue(...)`,
-   * `EnvValue.fromSecretValue(...)`, `EnvValue.fromConfigMap(...)`.
-   * @default none
-   */
-  readonly env?: Record<string, kplus.EnvValue>;
-  /**
-   * Whole Secrets or ConfigMaps as environment variables (`kplus.Env.fromSecret(...)`).
-   * @default none
-   */
-  readonly envFrom?: kplus.EnvFrom[];
-  /**
-   * Extra volumes mounted into the nginx container (e.g. a document root), not over its own mounts.
-   * @default none
-   */
-  readonly volumeMounts?: kplus.VolumeMount[];
-  /**
-   * Extra containers in the pod; names and ports must not clash with nginx's or the exporter's.
-   * @default none
-   */
-  readonly sidecars?: kplus.ContainerProps[];
-  /**
-   * Node labels the pods must run on (`nodeSelector`).
-   * @default any node
-   */
-  readonly nodeSelector?: Record<string, string>;
-  /**
-   * Taints the pods tolerate.
-   * @default none
-   */
-  readonly tolerations?: kplus.NodeTaintQuery[];
   /**
    * Prometheus metrics: stub_status, read by an exporter sidecar, on a `metrics` port and Service,
    * with a ServiceMonitor when asked.
@@ -324,63 +201,58 @@ export class SecureNginxApp extends Construct {
     this.checkProps(props, containerHttpPort, secretName);
 
     this.podLabels = { run: this.name };
-    const common = { commonLabels: props.commonLabels, commonAnnotations: props.commonAnnotations };
     const objectLabels = { ...props.commonLabels, ...this.podLabels };
+    const metadata = (name: string) => ({ name, namespace: this.namespace, labels: objectLabels, annotations: props.commonAnnotations });
     const ports = { containerHttpPort, containerHttpsPort: props.containerHttpsPort ?? 8443 };
     const stubStatusPath = props.metrics ? props.metrics.stubStatusPath ?? DEFAULT_STUB_STATUS_PATH : undefined;
     const config = new NginxSiteConfig(this, 'Config', {
-      ...props, ...ports, namespace: this.namespace, labels: objectLabels, annotations: props.commonAnnotations, tlsMountPath: this.tlsMountPath,
-      configMapName: props.configMapName ?? `${this.name}-nginx-conf`, healthCheckPath: props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH, stubStatusPath,
+      ...props, ...ports, ...metadata(this.name), tlsMountPath: this.tlsMountPath, stubStatusPath,
+      configMapName: props.configMapName ?? `${this.name}-nginx-conf`, healthCheckPath: props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH,
     });
     this.configMap = config.configMap;
     this.secret = kplus.Secret.fromSecretName(this, 'SecretRef', secretName);
     const pods = new NginxDeployment(this, 'Pods', {
-      ...props, ...common, ...ports, name: this.name, namespace: this.namespace, podLabels: this.podLabels,
+      ...props, ...ports, name: this.name, namespace: this.namespace, podLabels: this.podLabels,
       replicas: props.autoscaling ? undefined : props.replicas ?? DEFAULT_REPLICAS,
       runAsUser: props.runAsUser ?? NGINX_UNPRIVILEGED_UID, tlsSecret: this.secret, tlsMountPath: this.tlsMountPath,
       configMap: this.configMap, configMountPath: this.configMountPath, healthCheckPath: config.healthCheckPath,
     });
     this.deployment = pods.deployment;
-    if (props.metrics) {
-      this.metrics = new NginxMetrics(this, 'Metrics', {
-        ...props.metrics, deployment: this.deployment, name: this.name, namespace: this.namespace, podLabels: this.podLabels,
-        labels: props.commonLabels, annotations: props.commonAnnotations, scrapeUrl: `http://127.0.0.1:${containerHttpPort}${stubStatusPath}`,
-      });
-    }
+    this.metrics = props.metrics && new NginxMetrics(this, 'Metrics', {
+      ...props.metrics, deployment: this.deployment, name: this.name, namespace: this.namespace, podLabels: this.podLabels,
+      labels: props.commonLabels, annotations: props.commonAnnotations, scrapeUrl: `http://127.0.0.1:${containerHttpPort}${stubStatusPath}`,
+    });
     this.scaling = new ReplicaScaling(this, 'Scaling', {
-      ...props, deployment: this.deployment, name: this.name, namespace: this.namespace, podLabels: this.podLabels,
-      labels: objectLabels, annotations: props.commonAnnotations,
+      ...props, ...metadata(this.name), deployment: this.deployment, name: this.name, namespace: this.namespace, podLabels: this.podLabels,
     });
 
     this.serviceDnsNames = serviceDnsNames(this.name, this.namespace, props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
     const tls = this.obtainCertificate(props);
     this.certificatePem = tls.certificatePem;
-    this.secretObject = new k8s.KubeSecret(this, 'Secret', {
-      metadata: { name: secretName, namespace: this.namespace, labels: objectLabels, annotations: props.commonAnnotations },
-      type: 'kubernetes.io/tls',
-      data: { 'tls.crt': Buffer.from(tls.certificatePem).toString('base64'), 'tls.key': Buffer.from(tls.privateKeyPem).toString('base64') },
-    });
+    this.secretObject = new k8s.KubeSecret(this, 'Secret', { metadata: metadata(secretName), type: 'kubernetes.io/tls', data: tlsSecretData(tls) });
     // Pods restart when the certificate or config changes, as they read both only at start.
     this.deployment.podMetadata.addAnnotation('checksum/tls-and-config',
       createHash('sha256').update(tls.certificatePem).update(config.text ?? '').digest('hex'));
 
     this.backend = ExposedEndpoint.backendOf(this.deployment, { secret: this.secret, certificatePem: tls.certificatePem });
-    this.endpoint = new ExposedEndpoint(this, 'Endpoint', {
-      ...common, name: this.name, namespace: this.namespace, type: props.serviceType ?? kplus.ServiceType.NODE_PORT,
-      backend: this.backend, clusterDomain: props.clusterDomain, labels: objectLabels,
+    this.endpoint = this.exposeEndpoint(props, objectLabels);
+    this.service = this.endpoint.service;
+    this.admitScrapers(props.metrics);
+    this.egressPolicy = props.egress !== EgressPolicy.DNS_ONLY ? undefined : new k8s.KubeNetworkPolicy(this, 'EgressPolicy', {
+      metadata: metadata(`${this.name}-egress-dns-only`), spec: dnsOnlyEgressPolicySpec(this.podLabels, props.dnsPeer ?? DEFAULT_DNS_PEER),
+    });
+  }
+
+  /** The Service with the tutorial's two ports, `http` and `https`, targeting the container ports by name. */
+  private exposeEndpoint(props: SecureNginxAppProps, labels: Record<string, string>): ExposedEndpoint {
+    return new ExposedEndpoint(this, 'Endpoint', {
+      name: this.name, namespace: this.namespace, type: props.serviceType ?? kplus.ServiceType.NODE_PORT, backend: this.backend,
+      clusterDomain: props.clusterDomain, labels, commonLabels: props.commonLabels, commonAnnotations: props.commonAnnotations,
       ports: [
         { name: 'http', port: this.httpPort, targetPort: 'http', nodePort: props.httpNodePort, tls: false },
         { name: 'https', port: this.httpsPort, targetPort: 'https', nodePort: props.httpsNodePort, tls: true },
       ],
     });
-    this.service = this.endpoint.service;
-    this.admitScrapers(props.metrics);
-    if (props.egress === EgressPolicy.DNS_ONLY) {
-      this.egressPolicy = new k8s.KubeNetworkPolicy(this, 'EgressPolicy', {
-        metadata: { name: `${this.name}-egress-dns-only`, namespace: this.namespace, labels: objectLabels, annotations: props.commonAnnotations },
-        spec: dnsOnlyEgressPolicySpec(this.podLabels, props.dnsPeer ?? DEFAULT_DNS_PEER),
-      });
-    }
   }
 
   /** The props only this construct reads; the parts it composes check theirs. */
