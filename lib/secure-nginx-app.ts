@@ -289,6 +289,10 @@ export class SecureNginxApp extends Construct {
     const healthCheckPath = props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
     check.check(/^\/\S*$/.test(healthCheckPath), 'healthCheckPath', `"${healthCheckPath}" must start with '/' and contain no spaces`);
     check.check(props.dnsPeer === undefined || props.egress === EgressPolicy.DNS_ONLY, 'dnsPeer', 'only applies with egress: EgressPolicy.DNS_ONLY');
+    const proxying = [...(props.locations ?? []).map((l) => l.body), props.extraNginxDirectives ?? '', props.serverConfig ?? '']
+      .some((text) => /(^|[\s;{])(proxy|grpc|fastcgi|uwsgi|scgi)_pass\s/.test(text));
+    check.check(props.egress !== EgressPolicy.DNS_ONLY || !proxying, 'egress',
+      'DNS_ONLY refuses every connection but DNS, and the nginx config passes requests upstream (*_pass): use EgressPolicy.UNRESTRICTED');
     check.throwIfInvalid();
   }
 

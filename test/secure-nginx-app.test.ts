@@ -434,6 +434,7 @@ describe('SecureNginxApp parts reject bad input, naming the construct path and t
     ['volume over the config', { volumeMounts: [{ path: '/etc/nginx/conf.d/extra', volume: kplus.Volume.fromEmptyDir(Testing.chart(), 'V', 'v') }] }, /volumeMounts\[0\].path: "\/etc\/nginx\/conf.d\/extra" overlaps \/etc\/nginx\/conf.d/],
     ['pod labels changing the selector', { podTemplateLabels: { run: 'other' } }, /podTemplateLabels: run would change the labels the Deployment and Service select/],
     ['common labels changing the selector', { commonLabels: { run: 'other' } }, /commonLabels: "run" would change the label the Service selects/],
+    ['DNS-only egress with an upstream', { egress: EgressPolicy.DNS_ONLY, locations: [{ path: '/api/', body: 'proxy_pass http://api:8080;' }] }, /egress: DNS_ONLY refuses every connection but DNS, and the nginx config passes requests upstream/],
     ['bad env name', { env: { '1BAD': kplus.EnvValue.fromValue('x') } }, /env\["1BAD"\]: is not a valid variable name/],
   ];
   test.each(cases)('%s', (_label, props, message) => {
