@@ -98,8 +98,9 @@ export class NginxSiteConfig extends Construct {
     if (generated) {
       nginxServerConfigProblems(renderOptions).forEach(({ field, problem }) => check.check(false, field, problem));
     } else {
-      const customised = props.locations?.length ? 'locations' : props.extraNginxDirectives !== undefined ? 'extraNginxDirectives' : undefined;
-      check.check(customised === undefined, customised ?? '', 'only apply to the generated config: put them into serverConfig (or your ConfigMap) instead');
+      const additions = { locations: (props.locations ?? []).length > 0, extraNginxDirectives: props.extraNginxDirectives !== undefined };
+      Object.entries(additions).forEach(([field, given]) => check.check(!given, field,
+        'only applies to the generated config: put it into serverConfig (or your ConfigMap) instead'));
     }
     if (props.serverConfig !== undefined) {
       replacementServerConfigProblems(props.serverConfig, [props.containerHttpPort, props.containerHttpsPort], props.stubStatusPath !== undefined)

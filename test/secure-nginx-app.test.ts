@@ -422,7 +422,7 @@ describe('SecureNginxApp parts reject bad input, naming the construct path and t
     ['directive repeating a generated one', { extraNginxDirectives: 'server_name example.com;' }, /extraNginxDirectives: `server_name` is already set by the generated config/],
     ['serverConfig and existingConfigMap', { serverConfig: 'server { listen 8080; }', existingConfigMap: kplus.ConfigMap.fromConfigMapName(Testing.chart(), 'X', 'x') }, /serverConfig: give either serverConfig/],
     ['serverConfig on an undeclared port', { serverConfig: 'server { listen 9000; }' }, /serverConfig: listens on port 9000, which the nginx container does not declare/],
-    ['serverConfig with locations', { serverConfig: 'server { listen 8080; }', locations: [{ path: '/a', body: 'return 204;' }] }, /locations: only apply to the generated config/],
+    ['serverConfig with locations', { serverConfig: 'server { listen 8080; }', locations: [{ path: '/a', body: 'return 204;' }] }, /locations: only applies to the generated config/],
     ['sidecar port clash', { sidecars: [{ name: 'proxy', image: 'envoy:1', ports: [{ number: 8443 }] }] }, /sidecars\[0\].ports\[0\]: 8443 is already used by container nginxhttps/],
     ['sidecar name clash', { sidecars: [{ name: 'nginxhttps', image: 'busybox:1.36' }] }, /sidecars\[0\].name: "nginxhttps" is taken/],
     ['metrics port clash', { metrics: { port: 8080 } }, /NginxMetrics at '.*Nginx\/Metrics'[\s\S]*metrics.port: 8080 is already used by container nginxhttps/],
