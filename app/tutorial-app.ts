@@ -1,7 +1,9 @@
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
+import { assertCoherent } from './coherence';
 import { synthesizeWithAccessMap, writeDirectoryAtomically } from './synth-output';
 import { TutorialChart } from './tutorial-chart';
+import { ROUTE_STEPS } from './route-steps';
 import { buildStep, TUTORIAL_STEPS } from './tutorial-steps';
 
 /** Options of {@link synthesizeTutorial}. */
@@ -27,12 +29,14 @@ export function synthesizeTutorial(options: SynthesizeTutorialOptions): void {
   writeDirectoryAtomically(options.outdir, (staging) => {
     const app = new App({ ...appProps, outdir: staging });
     new TutorialChart(app, 'tutorial', { certificateStoreDir });
-    const steps = TUTORIAL_STEPS.map((step) => {
+    const steps = [...TUTORIAL_STEPS, ...ROUTE_STEPS].map((step) => {
       const stepApp = new App({ ...appProps, outdir: path.join(staging, 'steps', step.id) });
       buildStep(stepApp, step, certificateStoreDir);
       return { stepApp, step };
     });
-    // Every construct is built (and validated) before anything is written.
+    // Every construct is built and validated, and the objects of each folder checked together, before anything is written.
+    assertCoherent(app, options.outdir);
+    for (const { stepApp, step } of steps) assertCoherent(stepApp, path.join(options.outdir, 'steps', step.id));
     synthesizeWithAccessMap(app, 'How to reach the tutorial app');
     for (const { stepApp, step } of steps) synthesizeWithAccessMap(stepApp, `Step ${step.id}: ${step.title}`);
   });

@@ -1,6 +1,18 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CurlProbe, CurlProbeMode, SecureNginxApp } from '../lib';
+import { CurlProbe, CurlProbeMode, SecureNginxApp, SecureNginxAppProps } from '../lib';
+
+/** The host the tutorial's Ingress step answers for. */
+export const INGRESS_HOST = 'my-nginx.example.com';
+
+/**
+ * The tutorial's nginx, the same in the final state and in every step: the certificate covers the
+ * Ingress host everywhere, so all outputs request one certificate for Secret default/nginxsecret
+ * and applying a step never swaps the running app's certificate.
+ */
+export function tutorialNginxProps(certificateStoreDir?: string): SecureNginxAppProps {
+  return { name: 'my-nginx', secretName: 'nginxsecret', configMapName: 'nginxconfigmap', extraSans: [INGRESS_HOST], certificateStoreDir };
+}
 
 /** Props of {@link TutorialChart}. */
 export interface TutorialChartProps extends ChartProps {
@@ -23,14 +35,12 @@ export class TutorialChart extends Chart {
 
   constructor(scope: Construct, id: string, props: TutorialChartProps = {}) {
     super(scope, id, props);
-    this.nginx = new SecureNginxApp(this, 'SecureNginx', {
-      name: 'my-nginx',
-      secretName: 'nginxsecret',
-      configMapName: 'nginxconfigmap',
-      certificateStoreDir: props.certificateStoreDir,
+    this.nginx = new SecureNginxApp(this, 'SecureNginx', tutorialNginxProps(props.certificateStoreDir));
+    // The docs' names and label.
+    this.curlClient = new CurlProbe(this, 'CurlClient', {
+      target: this.nginx, mode: CurlProbeMode.CLIENT, name: 'curl-deployment', podLabels: { app: 'curlpod' },
     });
-    this.curlClient = new CurlProbe(this, 'CurlClient', { target: this.nginx, mode: CurlProbeMode.CLIENT });
-    this.curlCheck = new CurlProbe(this, 'CurlCheck', { target: this.nginx, mode: CurlProbeMode.JOB });
+    this.curlCheck = new CurlProbe(this, 'CurlCheck', { target: this.nginx, mode: CurlProbeMode.JOB, name: 'curl-check' });
     this.nginx.endpoint.allowFrom([{ podLabels: this.curlClient.podLabels }, { podLabels: this.curlCheck.podLabels }], 'my-nginx-allow-curl');
   }
 }

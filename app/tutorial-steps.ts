@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ExposedEndpoint, SecureNginxApp, SecureNginxAppProps } from '../lib';
+import { INGRESS_HOST, tutorialNginxProps } from './tutorial-chart';
 
 /** A tutorial step other than the final state, synthesized into `steps/<id>/`. */
 export interface TutorialStep {
@@ -11,13 +12,9 @@ export interface TutorialStep {
   readonly build: (chart: Chart, certificateStoreDir?: string) => void;
 }
 
-export const INGRESS_HOST = 'my-nginx.example.com';
-
-/** The tutorial's secure nginx with its names, varied per step. */
-function tutorialNginx(chart: Chart, certificateStoreDir: string | undefined, props: SecureNginxAppProps): SecureNginxApp {
-  return new SecureNginxApp(chart, 'SecureNginx', {
-    name: 'my-nginx', secretName: 'nginxsecret', configMapName: 'nginxconfigmap', certificateStoreDir, ...props,
-  });
+/** The tutorial's secure nginx, varied per step (never in what its certificate says). */
+export function tutorialNginx(chart: Chart, certificateStoreDir: string | undefined, props: SecureNginxAppProps): SecureNginxApp {
+  return new SecureNginxApp(chart, 'SecureNginx', { ...tutorialNginxProps(certificateStoreDir), ...props });
 }
 
 /** The docs' other ways in, each valid on its own. */
@@ -36,7 +33,7 @@ export const TUTORIAL_STEPS: readonly TutorialStep[] = [
     id: '03-ingress',
     title: `my-nginx behind an Ingress for ${INGRESS_HOST} (path prefix /, TLS)`,
     build: (chart, store) => {
-      const nginx = tutorialNginx(chart, store, { serviceType: kplus.ServiceType.CLUSTER_IP, extraSans: [INGRESS_HOST] });
+      const nginx = tutorialNginx(chart, store, { serviceType: kplus.ServiceType.CLUSTER_IP });
       nginx.endpoint.addIngress({ host: INGRESS_HOST, path: '/', tls: nginx.backend.tls });
     },
   },

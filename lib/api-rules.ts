@@ -90,3 +90,46 @@ export const cidr: FormatCheck = value => {
   const prefixOk = prefix !== undefined && /^\d{1,3}$/.test(prefix) && maxPrefix !== undefined && Number(prefix) <= maxPrefix;
   return rest.length === 0 && prefixOk ? undefined : `"${value}" is not a CIDR: use an address and a prefix length, e.g. 10.0.0.0/8 or ::/0`;
 };
+/** Built-in kinds that live outside namespaces; every other kind is namespaced. */
+const CLUSTER_SCOPED_KINDS = new Set([
+  'APIService', 'CertificateSigningRequest', 'ClusterRole', 'ClusterRoleBinding', 'ClusterTrustBundle',
+  'ComponentStatus', 'CSIDriver', 'CSINode', 'CustomResourceDefinition', 'DeviceClass', 'FlowSchema',
+  'IngressClass', 'IPAddress', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
+  'MutatingWebhookConfiguration', 'Namespace', 'Node', 'PersistentVolume', 'PriorityClass',
+  'PriorityLevelConfiguration', 'RuntimeClass', 'ServiceCIDR', 'StorageClass', 'StorageVersionMigration',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration',
+  'VolumeAttachment', 'VolumeAttributesClass',
+]);
+
+/** The API group of an apiVersion: `apps/v1` -> `apps`, `v1` -> `` (the core group). */
+export function apiGroupOf(apiVersion: unknown): string {
+  const text = String(apiVersion ?? '');
+  return text.includes('/') ? text.slice(0, text.lastIndexOf('/')) : '';
+}
+
+/** The namespace an object of `kind` ends up in: undefined for cluster-scoped kinds, else its own or `default`. */
+export function effectiveNamespace(kind: unknown, namespace: unknown): string | undefined {
+  if (CLUSTER_SCOPED_KINDS.has(String(kind))) return undefined;
+  return typeof namespace === 'string' && namespace !== '' ? namespace : 'default';
+}
+
+/**
+ * What the API server identifies an object by: group, kind, namespace, name. Two objects with the
+ * same identity in one `kubectl apply` are one object: the later silently replaces the earlier.
+ */
+export function objectIdentity(apiVersion: unknown, kind: unknown, namespace: unknown, name: unknown): string {
+  return JSON.stringify([apiGroupOf(apiVersion), kind, effectiveNamespace(kind, namespace) ?? '', name]);
+}
+
+/** A node port fixed by one Service port. */
+export interface NodePortClaim {
+  /** The Service (any value identifying it). */
+  readonly service: unknown;
+  readonly nodePort: number;
+  readonly protocol: string;
+}
+
+/** The earlier claim `claim` clashes with: node ports are cluster-wide, and only one Service may share a number across protocols. */
+export function nodePortClash<T extends NodePortClaim>(claim: T, earlier: readonly T[]): T | undefined {
+  return earlier.find(other => other.nodePort === claim.nodePort && (other.service !== claim.service || other.protocol === claim.protocol));
+}

@@ -1,12 +1,15 @@
+import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
   CertificateKeyPair,
   CertificateRequest,
+  certificateMismatches,
   createSelfSignedCertificate,
   keyMatchesCertificate,
   readCertificateFacts,
 } from './certificate';
+import { processIsAlive, withFileLock } from './file-lock';
 
 /** Where generated key material lives between synths unless told otherwise (git-ignored). */
 export const DEFAULT_CERTIFICATE_STORE_DIR = '.cdk8s-certs';
@@ -15,16 +18,47 @@ export const ROTATE_CERTIFICATES_ENV = 'CDK8S_ROTATE_CERTS';
 /** Overrides the store directory for every construct that does not set one. */
 export const CERTIFICATE_STORE_DIR_ENV = 'CDK8S_CERT_STORE';
 
+/** Held while an entry is looked up again and generated, so concurrent synths agree on one certificate. */
+const LOCK_FILE = '.lock';
+/** No entry is this large; a bigger file is not read into memory. */
+const MAX_ENTRY_BYTES = 1024 * 1024;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** How a certificate is looked up and kept. */
 export interface CertificateStoreOptions {
-  /** Directory holding one file per certificate, mode 0600. */
+  /** Directory holding one 0600 file per certificate; created 0700, and refused unless it is yours. */
   readonly directory: string;
-  /** File name stem, unique per certificate (e.g. `default.nginxsecret`). */
-  readonly entryName: string;
-  /** Generate a new certificate even if the stored one still fits. */
-  readonly rotate?: boolean;
+  /**
+   * What the cluster knows the certificate as, e.g. `['default', 'nginxsecret']` (namespace, Secret
+   * name). The entry is named after it and a digest of it and the request, so every output that
+   * emits the same Secret with the same request gets the same certificate, and different ones never
+   * share an entry.
+   */
+  readonly usedAs: readonly string[];
+  /** Who asks (a construct path), for messages. */
+  readonly requestedBy: string;
+  /**
+   * Replace a stored certificate created before this moment (rotation). Pass the same moment
+   * (e.g. when the synth process started) for every request in one synth, so outputs that share an
+   * entry share the new certificate too.
+   * @default stored certificates are kept while they fit
+   */
+  readonly replaceOlderThan?: Date;
+  /** @default the current time */
   readonly now?: Date;
+  /** Where notices about replaced entries go. @default console.error (stderr) */
+  readonly notify?: (message: string) => void;
 }
+
+/** What a store entry file holds. */
+interface StoredEntry extends CertificateKeyPair {
+  readonly createdAt: string;
+  readonly usedAs: readonly string[];
+  readonly request: CertificateRequest;
+}
+
+/** A stored pair that can be used, or why it cannot (undefined: there is none). */
+type Inspection = { pair: CertificateKeyPair; problem?: undefined } | { pair?: undefined; problem?: string };
 
 /** The store directory a construct uses when its props name none. */
 export function defaultCertificateStoreDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -39,66 +73,167 @@ export function rotationRequested(env: NodeJS.ProcessEnv = process.env): boolean
 /**
  * Returns the stored certificate for `request` when it still fits, else creates, stores and returns
  * a new one. Reuse is what makes re-synths byte-identical and keeps `kubectl apply` quiet.
+ *
+ * A fitting entry is read without locking (entries are replaced by rename, never rewritten in
+ * place). Otherwise the store lock is taken and the entry looked at again: whoever comes first
+ * generates, the others read what it wrote. A damaged, foreign or exposed entry is replaced, with a
+ * notice naming the entry, the construct and why.
  */
 export function obtainCertificate(request: CertificateRequest, options: CertificateStoreOptions): CertificateKeyPair {
-  const file = path.join(options.directory, `${options.entryName}.json`);
+  const notify = options.notify ?? console.error;
+  const directory = openPrivateDirectory(options.directory, notify);
+  const file = path.join(directory, entryFileName(options.usedAs, request));
   const now = options.now ?? new Date();
-  if (!options.rotate) {
-    const stored = readStoredPair(file);
-    if (stored && storedPairFits(stored, request, now)) {
-      return stored;
+  const quick = inspectEntry(file, request, options, now);
+  if (quick.pair) return quick.pair;
+  return withFileLock(path.join(directory, LOCK_FILE), { purpose: `the certificate store ${directory}`, notify }, () => {
+    const current = inspectEntry(file, request, options, now);
+    if (current.pair) return current.pair;
+    if (current.problem) {
+      notify(`${options.requestedBy}: replacing certificate store entry ${file} (${options.usedAs.join('/')}): ${current.problem}. `
+        + 'A new certificate is generated, so the Secret and the pods\' checksum change.');
     }
-  }
-  const created = createSelfSignedCertificate(request, now);
-  writeStoredPair(file, created);
-  return created;
+    removeAbandonedTemporaries(directory);
+    const created = createSelfSignedCertificate(request, now);
+    writeEntry(file, { ...created, createdAt: now.toISOString(), usedAs: options.usedAs, request }, options.requestedBy);
+    return created;
+  });
 }
 
 /**
- * A stored pair fits while subject, SANs, key size and lifetime match the request and more than a
- * third of its lifetime remains (cert-manager's default renewal point).
+ * `<readable key>.<digest>.json`: the digest (of the key and the request) makes names collision-free;
+ * the readable part, percent-encoded to `[a-z0-9-%]` and joined with dots, says whose it is, and
+ * stays distinct on case-insensitive file systems.
  */
-export function storedPairFits(pair: CertificateKeyPair, request: CertificateRequest, now: Date): boolean {
-  const facts = readCertificateFacts(pair.certificatePem);
+export function entryFileName(usedAs: readonly string[], request: CertificateRequest): string {
+  const digest = createHash('sha256').update(canonicalJson({ usedAs, request })).digest('hex').slice(0, 16);
+  const readable = usedAs.map((part) => [...Buffer.from(part, 'utf8')]
+    .map((byte) => (/[a-z0-9-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).padStart(2, '0')}`))
+    .join('')).join('.');
+  return `${readable.slice(0, 150)}.${digest}.json`;
+}
+
+/** JSON with object keys sorted and lists of strings sorted (they are sets, see CertificateRequest). */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) {
+    const items = value.map(canonicalJson);
+    return `[${value.every((item) => typeof item === 'string') ? items.sort().join(',') : items.join(',')}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, field]) => field !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([key, field]) => `${JSON.stringify(key)}:${canonicalJson(field)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Creates the store directory 0700, or checks an existing one: it must be yours (whoever owns it
+ * can read and replace keys); too open a mode is tightened to 0700, with a notice.
+ */
+function openPrivateDirectory(directory: string, notify: (message: string) => void): string {
+  fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const stats = fs.statSync(directory);
+  const fix = `use a directory of your own (certificateStoreDir, or ${CERTIFICATE_STORE_DIR_ENV}=/path)`;
+  if (!stats.isDirectory()) throw new Error(`The certificate store ${directory} is not a directory: ${fix}`);
+  const uid = process.getuid?.();
+  if (uid === undefined) return directory; // Windows: no POSIX owners or modes
+  if (stats.uid !== uid) {
+    throw new Error(`The certificate store ${directory} belongs to uid ${stats.uid}, not to you (uid ${uid}): its owner could read or replace your private keys; ${fix}`);
+  }
+  if (stats.mode & 0o077) {
+    fs.chmodSync(directory, 0o700);
+    notify(`The certificate store ${directory} had mode ${octal(stats.mode)}, open to other users: it is now 0700. Entries others could have read or planted are replaced.`);
+  }
+  return directory;
+}
+
+function inspectEntry(file: string, request: CertificateRequest, options: CertificateStoreOptions, now: Date): Inspection {
+  const read = readEntryFile(file);
+  if (read.text === undefined) return { problem: read.problem };
+  let entry: Partial<StoredEntry>;
+  try {
+    entry = JSON.parse(read.text);
+  } catch {
+    return { problem: 'it is not valid JSON (damaged or truncated)' };
+  }
+  if (typeof entry?.certificatePem !== 'string' || typeof entry.privateKeyPem !== 'string') {
+    return { problem: 'it has no certificatePem and privateKeyPem' };
+  }
+  const pair = { certificatePem: entry.certificatePem, privateKeyPem: entry.privateKeyPem };
+  let facts;
+  try {
+    facts = readCertificateFacts(pair.certificatePem);
+    if (!keyMatchesCertificate(pair)) return { problem: 'its private key does not belong to its certificate' };
+  } catch (error) {
+    return { problem: `its certificate or key cannot be read (${(error as Error).message})` };
+  }
+  const mismatches = certificateMismatches(facts, request);
+  if (mismatches.length) return { problem: `its certificate does not match the request: ${mismatches.join('; ')}` };
+  const createdAt = Date.parse(entry.createdAt ?? '');
+  if (options.replaceOlderThan && !(createdAt >= options.replaceOlderThan.getTime())) return { problem: 'rotation was requested' };
   const lifetimeMs = facts.notAfter.getTime() - facts.notBefore.getTime();
-  const requestedLifetimeMs = request.validityDays * 24 * 60 * 60 * 1000;
-  return facts.commonName === request.commonName
-    && facts.organization === request.organization
-    && sameMembers(facts.dnsNames, request.dnsNames)
-    && facts.keySize === request.keySize
-    && lifetimeMs === requestedLifetimeMs
-    && facts.notAfter.getTime() - now.getTime() > lifetimeMs / 3
-    && keyMatchesCertificate(pair);
+  if (facts.notAfter.getTime() - now.getTime() <= lifetimeMs / 3) {
+    return { problem: `it expires ${facts.notAfter.toISOString()}, within the last third of its ${Math.round(lifetimeMs / DAY_MS)}-day lifetime` };
+  }
+  return { pair };
 }
 
-function readStoredPair(file: string): CertificateKeyPair | undefined {
-  let text: string;
+/** The entry's text if it is a private regular file of ours; else why not (no problem: there is none). */
+function readEntryFile(file: string): { text?: string; problem?: string } {
+  let fd: number;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return {};
+    return { problem: code === 'ELOOP' ? 'it is a symbolic link' : `it cannot be opened (${code})` };
   }
   try {
-    const parsed = JSON.parse(text);
-    if (typeof parsed.certificatePem === 'string' && typeof parsed.privateKeyPem === 'string') {
-      return { certificatePem: parsed.certificatePem, privateKeyPem: parsed.privateKeyPem };
+    const stats = fs.fstatSync(fd);
+    const uid = process.getuid?.();
+    if (!stats.isFile()) return { problem: 'it is not a regular file' };
+    if (uid !== undefined && stats.uid !== uid) return { problem: `it belongs to uid ${stats.uid}, not to you` };
+    if (uid !== undefined && stats.mode & 0o077) return { problem: `its mode ${octal(stats.mode)} let other users read the private key` };
+    if (stats.size > MAX_ENTRY_BYTES) return { problem: `it is ${stats.size} bytes, far more than an entry holds` };
+    return { text: fs.readFileSync(fd, 'utf8') };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes a temporary file only we can have created (O_EXCL, unpredictable name, no symlink
+ * followed, 0600), syncs it, then renames it over the entry: readers see the old or the new entry,
+ * never half of one. On any failure the temporary file, which holds the key, is removed.
+ */
+function writeEntry(file: string, entry: StoredEntry, requestedBy: string): void {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
+  try {
+    const fd = fs.openSync(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0), 0o600);
+    try {
+      fs.writeSync(fd, JSON.stringify(entry, null, 2) + '\n');
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
     }
-  } catch {
-    // A damaged entry is replaced, like an expired one.
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(`${requestedBy}: cannot write certificate store entry ${file} (${code}): free disk space or remove what is at that path, then synthesize again`);
   }
-  return undefined;
 }
 
-function writeStoredPair(file: string, pair: CertificateKeyPair): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  // Write then rename, so a concurrent synth never reads half a key.
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, JSON.stringify(pair, null, 2) + '\n', { mode: 0o600 });
-  fs.renameSync(temporary, file);
+/** Temporary files of writers that died (kill -9) hold keys: remove them (called under the lock). */
+function removeAbandonedTemporaries(directory: string): void {
+  for (const name of fs.readdirSync(directory)) {
+    const match = /\.(\d+)\.[0-9a-f]{16}\.tmp$/.exec(name);
+    if (match && name.startsWith('.') && Number(match[1]) !== process.pid && !processIsAlive(Number(match[1]))) {
+      fs.rmSync(path.join(directory, name), { force: true });
+    }
+  }
 }
 
-function sameMembers(a: readonly string[], b: readonly string[]): boolean {
-  const left = [...a].sort();
-  const right = [...b].sort();
-  return left.length === right.length && left.every((value, i) => value === right[i]);
+function octal(mode: number): string {
+  return (mode & 0o7777).toString(8).padStart(4, '0');
 }

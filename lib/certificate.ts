@@ -1,7 +1,19 @@
 import { X509Certificate, createPrivateKey, randomBytes } from 'crypto';
+import { isIP } from 'net';
 import type * as Forge from 'node-forge';
 
-/** What a self-signed serving certificate must say. */
+/** RSA key sizes clients accept and a synth can afford (16384 bits takes minutes to generate). */
+export const RSA_KEY_SIZES: readonly number[] = [2048, 3072, 4096];
+/**
+ * The longest lifetime clients accept for a TLS server certificate: Apple's platforms refuse
+ * longer ones whatever the issuer, and past year 9999 the notAfter field cannot be encoded at all.
+ */
+export const MAX_VALIDITY_DAYS = 825;
+
+/**
+ * What a self-signed serving certificate must say. List fields are sets: their order never
+ * matters (not for reuse, not for the store key).
+ */
 export interface CertificateRequest {
   /** Subject common name (the tutorial uses the Service name, `my-nginx`). */
   readonly commonName: string;
@@ -9,6 +21,8 @@ export interface CertificateRequest {
   readonly organization: string;
   /** DNS names for subjectAltName; modern clients ignore the CN and match only these. */
   readonly dnsNames: readonly string[];
+  /** IP addresses for subjectAltName (clients match an IP only against IP entries). */
+  readonly ipAddresses?: readonly string[];
   /** Lifetime in days, counted from `notBefore`. */
   readonly validityDays: number;
   /** RSA modulus length in bits. */
@@ -27,6 +41,8 @@ export interface CertificateFacts {
   readonly commonName?: string;
   readonly organization?: string;
   readonly dnsNames: string[];
+  /** Canonical form (see {@link canonicalIpAddress}). */
+  readonly ipAddresses: string[];
   readonly keySize: number;
   readonly notBefore: Date;
   readonly notAfter: Date;
@@ -44,6 +60,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * given), which takes milliseconds instead of seconds for pure-JS generation.
  */
 export function createSelfSignedCertificate(request: CertificateRequest, now: Date = new Date()): CertificateKeyPair {
+  if (!RSA_KEY_SIZES.includes(request.keySize)) throw new Error(`keySize ${request.keySize} is not one of ${RSA_KEY_SIZES.join(', ')}`);
+  if (!(Number.isInteger(request.validityDays) && request.validityDays >= 1 && request.validityDays <= MAX_VALIDITY_DAYS)) {
+    throw new Error(`validityDays ${request.validityDays} is not an integer from 1 to ${MAX_VALIDITY_DAYS}`);
+  }
   // Loaded here, not at import: most synths reuse a stored certificate and never need it.
   const forge: typeof Forge = require('node-forge');
   const keys = forge.pki.rsa.generateKeyPair({ bits: request.keySize, e: 0x10001 });
@@ -65,7 +85,10 @@ export function createSelfSignedCertificate(request: CertificateRequest, now: Da
     { name: 'basicConstraints', cA: false, critical: true },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: request.dnsNames.map((value) => ({ type: 2, value })) },
+    { name: 'subjectAltName', altNames: [
+      ...request.dnsNames.map((value) => ({ type: 2, value })),
+      ...(request.ipAddresses ?? []).map((ip) => ({ type: 7, ip })),
+    ] },
     { name: 'subjectKeyIdentifier' },
   ]);
   // node-forge signs with SHA-1 unless given a digest.
@@ -82,15 +105,45 @@ export function createSelfSignedCertificate(request: CertificateRequest, now: Da
 export function readCertificateFacts(certificatePem: string): CertificateFacts {
   const cert = new X509Certificate(certificatePem);
   const subject = new Map(cert.subject.split('\n').map((line) => line.split('=', 2) as [string, string]));
+  const altNames = (cert.subjectAltName ?? '').split(', ');
+  const altNamesOf = (prefix: string) => altNames.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
   return {
     commonName: subject.get('CN'),
     organization: subject.get('O'),
-    dnsNames: (cert.subjectAltName ?? '').split(', ').filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4)),
+    dnsNames: altNamesOf('DNS:'),
+    ipAddresses: altNamesOf('IP Address:').map(canonicalIpAddress),
     keySize: cert.publicKey.asymmetricKeyDetails?.modulusLength ?? 0,
     notBefore: new Date(cert.validFrom),
     notAfter: new Date(cert.validTo),
     serialNumberHex: cert.serialNumber.toLowerCase(),
   };
+}
+
+/**
+ * Why a certificate with `facts` does not say what `request` asks for; empty when it does.
+ * One row per requested fact, so a new request field adds one row.
+ */
+export function certificateMismatches(facts: CertificateFacts, request: CertificateRequest): string[] {
+  const lifetimeDays = (facts.notAfter.getTime() - facts.notBefore.getTime()) / DAY_MS;
+  const rows: Array<[string, unknown, unknown]> = [
+    ['subject CN', facts.commonName, request.commonName],
+    ['subject O', facts.organization, request.organization],
+    ['DNS names', asSet(facts.dnsNames), asSet(request.dnsNames)],
+    ['IP addresses', asSet(facts.ipAddresses), asSet((request.ipAddresses ?? []).map(canonicalIpAddress))],
+    ['key size', facts.keySize, request.keySize],
+    ['lifetime in days', lifetimeDays, request.validityDays],
+  ];
+  return rows.filter(([, actual, wanted]) => actual !== wanted).map(([fact, actual, wanted]) => `${fact} ${actual} instead of ${wanted}`);
+}
+
+/** An IP address as X.509 parsers print it, whatever its spelling (`FD00:0:0:0:0:0:0:1` and `fd00::1` are one address). */
+export function canonicalIpAddress(ip: string): string {
+  return isIP(ip) === 6 ? new URL(`http://[${ip}]`).hostname.slice(1, -1) : ip;
+}
+
+/** A set of names as one comparable string. */
+function asSet(values: readonly string[]): string {
+  return [...new Set(values)].sort().join(', ') || '(none)';
 }
 
 /** True when the key in `privateKeyPem` belongs to the certificate. */

@@ -1,6 +1,9 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { AppCoherenceCheck } from './app-coherence-check';
+import { ApiServerProxyAccess } from './api-server-probe';
+import { checkSinglePeerCopies } from './peer-copies';
 import { PropsValidator } from './prop-validation';
 import { restrictedContainerSecurityContext } from './security';
 
@@ -14,6 +17,22 @@ export interface HttpsTarget {
   readonly httpsPort: number;
   /** Secret whose `tls.crt` is the CA to trust (for a self-signed certificate, the certificate itself). */
   readonly secret: kplus.ISecret;
+  /**
+   * Name of the HTTPS Service port, for API server proxy paths (`https:NAME:PORT_NAME`).
+   * @default the port is addressed by number
+   */
+  readonly httpsPortName?: string;
+}
+
+/** Which way the probe's request takes to the target. */
+export enum ProbeRoute {
+  /** Straight to the Service by its DNS name, verifying the target's certificate (the docs' curl pod). */
+  SERVICE = 'service',
+  /**
+   * Through the API server's proxy (`https://kubernetes.default.svc/api/v1/namespaces/NS/services/https:NAME:PORT/proxy/`)
+   * with a short-lived ServiceAccount token allowed only that path.
+   */
+  API_SERVER_PROXY = 'api-server-proxy',
 }
 
 /** What the probe runs. */
@@ -31,6 +50,7 @@ export enum CurlProbeMode {
 export const DEFAULT_CURL_IMAGE = 'curlimages/curl:8.10.1';
 /** Where the docs' curl pod mounts the Secret; curl gets `--cacert <this>/tls.crt`. */
 export const DEFAULT_CA_MOUNT_PATH = '/etc/nginx/ssl';
+/** The uid the curl image runs as (`curl_user` in curlimages/curl). */
 export const CURL_IMAGE_UID = 100;
 
 /** Props of {@link CurlProbe}. */
@@ -43,8 +63,14 @@ export interface CurlProbeProps {
    */
   readonly mode?: CurlProbeMode;
   /**
-   * Name of the Deployment or Job, and the value of its `app` label.
-   * @default 'curl-deployment' for CLIENT (as in the docs), 'curl-check' for JOB
+   * Straight to the Service, or through the API server proxy.
+   * @default ProbeRoute.SERVICE
+   */
+  readonly route?: ProbeRoute;
+  /**
+   * Name of the Deployment or Job, and the value of its `app` label. The docs call the client
+   * `curl-deployment`.
+   * @default a name unique to the construct path, so several probes never clash (e.g. `chart-check-c8a1b2c3`)
    */
   readonly name?: string;
   /**
@@ -53,8 +79,8 @@ export interface CurlProbeProps {
    */
   readonly namespace?: string;
   /**
-   * Pod labels; NetworkPolicies admit the probe by these.
-   * @default { app: 'curlpod' } for CLIENT (as in the docs), { app: name } for JOB
+   * Pod labels; NetworkPolicies admit the probe by these. The docs label the client `app: curlpod`.
+   * @default { app: name }, unique like the name, so no two client Deployments select each other's pods
    */
   readonly podLabels?: Record<string, string>;
   /**
@@ -91,9 +117,13 @@ export interface CurlProbeProps {
 
 /** Options of {@link curlCheckCommand}. */
 export interface CurlCheckCommandOptions {
+  /** The HTTPS URL to check. */
   readonly url: string;
+  /** CA certificate file to verify the server against (`--cacert`). */
   readonly caFile: string;
+  /** How many times curl retries, with exponential backoff, while the server starts. */
   readonly retries: number;
+  /** Upper bound on the whole check, retries included, in seconds. */
   readonly maxTimeSeconds: number;
 }
 
@@ -125,9 +155,14 @@ export function targetUrl(target: HttpsTarget, fromNamespace: string, path: stri
  * is mounted: the client has no use for the private key.
  */
 export class CurlProbe extends Construct {
+  /** Idle client Deployment or check Job. */
   public readonly mode: CurlProbeMode;
+  public readonly route: ProbeRoute;
+  /** ServiceAccount, Role and RoleBinding of an API_SERVER_PROXY probe. */
+  public readonly apiServerAccess?: ApiServerProxyAccess;
   /** The Deployment (CLIENT) or Job (JOB). */
   public readonly workload: kplus.Deployment | kplus.Job;
+  /** Labels of the probe's pods; admit them with `endpoint.allowFrom([{ podLabels }])`. */
   public readonly podLabels: Record<string, string>;
   /** The URL the probe checks. */
   public readonly url: string;
@@ -136,19 +171,24 @@ export class CurlProbe extends Construct {
 
   constructor(scope: Construct, id: string, props: CurlProbeProps) {
     super(scope, id);
+    checkSinglePeerCopies(this, 'CurlProbe');
     this.mode = props.mode ?? CurlProbeMode.CLIENT;
+    this.route = props.route ?? ProbeRoute.SERVICE;
     const isJob = this.mode === CurlProbeMode.JOB;
-    const name = props.name ?? (isJob ? 'curl-check' : 'curl-deployment');
+    const name = props.name ?? Names.toDnsLabel(this);
     const namespace = props.namespace ?? props.target.namespace;
     const caMountPath = props.caMountPath ?? DEFAULT_CA_MOUNT_PATH;
     const retries = props.retries ?? 10;
     const timeout = props.timeout ?? Duration.minutes(3);
     const runAsUser = props.runAsUser ?? CURL_IMAGE_UID;
-    this.podLabels = props.podLabels ?? (isJob ? { app: name } : { app: 'curlpod' });
+    this.podLabels = props.podLabels ?? { app: name };
 
     const check = new PropsValidator(this, 'CurlProbe');
     check.dnsSubdomain('name', name);
     check.dnsLabel('namespace', namespace);
+    // Pods mount Secrets of their own namespace only: elsewhere the CA volume would never mount.
+    check.check(namespace === props.target.namespace, 'namespace',
+      `"${namespace}" is not the target's namespace "${props.target.namespace}", where its certificate Secret is: pods can only mount Secrets of their own namespace; leave namespace unset`);
     check.check(caMountPath.startsWith('/'), 'caMountPath', `"${caMountPath}" is not absolute: use a path starting with '/'`);
     check.integerAtLeast('retries', retries, 0);
     check.check(timeout.toSeconds() >= 1, 'timeout', 'must be at least one second');
@@ -156,9 +196,14 @@ export class CurlProbe extends Construct {
     check.check(props.target.serviceDnsNames.length >= 3, 'target.serviceDnsNames',
       'needs the Service\'s DNS names (NAME, NAME.NS, NAME.NS.svc, ...): pass a SecureNginxApp or ExposedEndpoint');
     check.throwIfInvalid();
+    AppCoherenceCheck.addTo(this);
 
-    this.url = targetUrl(props.target, namespace, props.path ?? '/');
-    this.command = curlCheckCommand({
+    const target = props.target;
+    this.apiServerAccess = this.route === ProbeRoute.API_SERVER_PROXY ? new ApiServerProxyAccess(this, 'ApiServerAccess', {
+      name, namespace, target: { namespace: target.namespace, serviceName: target.serviceDnsNames[0], port: target.httpsPortName ?? target.httpsPort },
+    }) : undefined;
+    this.url = this.apiServerAccess?.url ?? targetUrl(target, namespace, props.path ?? '/');
+    this.command = this.apiServerAccess?.curlCommand(retries, timeout.toSeconds()) ?? curlCheckCommand({
       url: this.url,
       caFile: `${caMountPath}/tls.crt`,
       retries,
@@ -170,6 +215,7 @@ export class CurlProbe extends Construct {
       select: false,
       securityContext: { ensureNonRoot: true, user: runAsUser, group: runAsUser },
       automountServiceAccountToken: false,
+      serviceAccount: this.apiServerAccess && kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccountRef', name),
     };
     this.workload = isJob
       ? new kplus.Job(this, 'Job', {
@@ -194,9 +240,13 @@ export class CurlProbe extends Construct {
         memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
       },
     });
-    curl.mount(caMountPath, kplus.Volume.fromSecret(this, 'CaVolume', props.target.secret, {
-      name: 'secret-volume',
-      items: { 'tls.crt': { path: 'tls.crt' } },
-    }), { readOnly: true });
+    if (this.apiServerAccess) {
+      this.apiServerAccess.mountCredentials(this.workload);
+    } else {
+      curl.mount(caMountPath, kplus.Volume.fromSecret(this, 'CaVolume', target.secret, {
+        name: 'secret-volume',
+        items: { 'tls.crt': { path: 'tls.crt' } },
+      }), { readOnly: true });
+    }
   }
 }

@@ -1,3 +1,4 @@
+import * as kplus from 'cdk8s-plus-28';
 import {
   AccessPort,
   apiServerProxyPath,
@@ -5,43 +6,120 @@ import {
   serviceDnsNames,
   serviceEnvVars,
   ServiceEnvVar,
+  UrlScheme,
 } from './service-access';
+import {
+  API_SERVER_ADDRESS_COMMAND, clusterInfoLine, dnsCheckCommands, headlessPodDnsName, inClusterProxyUrl, kubectlGetRawCommand, podDnsName, podDnsNamesCommand,
+  SERVICE_ACCOUNT_MOUNT_PATH,
+} from './discovery-access';
+
+/** An Ingress in front of an endpoint, as the access map describes it. */
+export interface IngressDescription {
+  /** Host name the Ingress answers for. */
+  readonly host: string;
+  /** Path prefix routed to the Service. */
+  readonly path: string;
+  /** Whether the Ingress terminates TLS (so its URL is `https:`). */
+  readonly tls: boolean;
+  /** The container port that the Service port it routes to forwards to. */
+  readonly targetPort: number | string;
+  /** The ingress controller's pods, who connect to the backend, in words (as {@link NetworkPeerDescription.text}). */
+  readonly controller: string;
+}
 
 /** The Service facts the access map is computed from. */
 export interface EndpointDescription {
+  /** Name of the Service. */
   readonly serviceName: string;
+  /** Namespace of the Service. */
   readonly namespace: string;
-  /** ClusterIP, NodePort, LoadBalancer or ExternalName. */
-  readonly type: string;
+  /** Service type. */
+  readonly type: kplus.ServiceType;
+  /** The Service's ports (none for ExternalName). */
   readonly ports: readonly EndpointPortDescription[];
-  /** For ExternalName: the name the cluster DNS answers with (CNAME). */
+  /**
+   * For ExternalName: the name the cluster DNS answers with (CNAME).
+   * @default none
+   */
   readonly externalName?: string;
-  /** The Ingress: host and path, whether it terminates TLS, and its controller (who connects to the pods). */
+  /**
+   * The Ingress in front of the Service.
+   * @default no Ingress
+   */
   readonly ingress?: IngressDescription;
-  /** CA file inside a client pod that trusts the endpoint's TLS certificate, for `curl --cacert`. */
+  /**
+   * CA file inside a client pod that trusts the endpoint's TLS certificate, for `curl --cacert`.
+   * @default curl commands without `--cacert`
+   */
   readonly caFile?: string;
-  /** @default 'cluster.local' */
+  /**
+   * Cluster DNS domain.
+   * @default 'cluster.local'
+   */
   readonly clusterDomain?: string;
-  /** The NetworkPolicy guarding the pods, when there is one: everything it does not admit is refused. */
+  /**
+   * The NetworkPolicy guarding the pods: everything it does not admit is refused.
+   * @default no NetworkPolicy
+   */
   readonly networkPolicy?: NetworkPolicyDescription;
+  /** Labels of the backend pods, to list their pod DNS names. */
+  readonly podLabels?: Record<string, string>;
+  /** Name of the headless twin of the Service, when there is one. */
+  readonly headlessServiceName?: string;
+  /** Gateway API routes to the Service. */
+  readonly gatewayRoutes?: readonly GatewayRouteAccess[];
+  /** Service mesh traffic splits of the Service. */
+  readonly meshSplits?: readonly MeshSplitAccess[];
 }
 
+/** An HTTPRoute to the Service, for the access map. */
+export interface GatewayRouteAccess {
+  readonly name: string;
+  readonly hostnames: readonly string[];
+  readonly pathPrefix: string;
+  /** Set when the Gateway's HTTPS listener is known. */
+  readonly urls: readonly string[];
+  /** Whether the Gateway verifies the backend's TLS (BackendTLSPolicy). */
+  readonly backendTls: boolean;
+}
+
+/** A VirtualService splitting the Service's traffic, for the access map. */
+export interface MeshSplitAccess {
+  readonly name: string;
+  readonly subsets: readonly MeshSubsetShare[];
+}
+
+/** A subset and its share of the requests, in percent. */
+export interface MeshSubsetShare {
+  readonly name: string;
+  readonly weight: number;
+}
+
+/** Discovery beyond the Service's names: pod records, a headless Service, DNS checks. */
+export interface DiscoveryAccess {
+  /** The pod record form, e.g. `<pod-ip-with-dashes>.default.pod.cluster.local`. */
+  readonly podDnsForm: string;
+  /** Lists the backend pods' records (when the pods are known). */
+  readonly podDnsNamesCommand?: string;
+  /** The headless Service's name (all pod IPs) and per-pod record form. */
+  readonly headless?: { readonly dnsName: string; readonly podDnsForm: string };
+  /** `kubectl cluster-info` style lines, one per port. */
+  readonly clusterInfoLines: string[];
+  /** Commands that check DNS from a pod. */
+  readonly dnsCheckCommands: string[];
+}
+
+/** A Service port as the access map sees it. */
 export interface EndpointPortDescription extends AccessPort {
   /** Whether clients speak TLS to this port. */
   readonly tls: boolean;
+  /**
+   * Fixed node port (NodePort and LoadBalancer).
+   * @default the one the cluster picked, read with kubectl
+   */
   readonly nodePort?: number;
   /** The container port it forwards to, by name or number. @default the same as port */
   readonly targetPort?: number | string;
-}
-
-export interface IngressDescription {
-  readonly host: string;
-  readonly path: string;
-  readonly tls: boolean;
-  /** The container port the Service port it routes to forwards to. */
-  readonly targetPort: number | string;
-  /** The ingress controller's pods, in words (as in {@link NetworkPeerDescription.text}). */
-  readonly controller: string;
 }
 
 /** A client a NetworkPolicy admits. */
@@ -82,15 +160,22 @@ export interface PortAdmission {
 
 /** How to reach one port of an endpoint. */
 export interface PortAccess {
+  /** Port name, if the port has one. */
   readonly name?: string;
+  /** Service port number. */
   readonly port: number;
-  readonly scheme: 'http' | 'https';
+  /** Whether clients speak HTTP or HTTPS to it. */
+  readonly scheme: UrlScheme;
   /** In-cluster URL by the short name (same namespace). */
   readonly clusterUrl: string;
   /** API server proxy path (`/api/v1/namespaces/NS/services/[https:]NAME:PORT/proxy/`). */
   readonly apiServerProxyPath: string;
   /** The same through `kubectl proxy` on its default port. */
   readonly kubectlProxyUrl: string;
+  /** The same from inside a pod, with its ServiceAccount token (`https://kubernetes.default.svc/...`). */
+  readonly inClusterApiServerUrl: string;
+  /** The same with your kubeconfig's credentials: `kubectl get --raw PATH`. */
+  readonly kubectlGetRawCommand: string;
   /** `<node-ip>:<nodePort>` on NodePort and LoadBalancer Services. */
   readonly nodeAddress?: string;
   /** The check to run from a pod in the namespace. */
@@ -101,14 +186,21 @@ export interface PortAccess {
 
 /** Every documented way to reach an endpoint, computed from its Service. */
 export interface EndpointAccess {
+  /** Name of the Service. */
   readonly serviceName: string;
+  /** Namespace of the Service. */
   readonly namespace: string;
-  readonly type: string;
+  /** Service type. */
+  readonly type: kplus.ServiceType;
+  /** Every DNS name of the Service, shortest first. */
   readonly dnsNames: string[];
   /** Variables the kubelet injects into pods created after the Service (none for ExternalName). */
   readonly envVars: ServiceEnvVar[];
+  /** How to reach each port. */
   readonly ports: PortAccess[];
+  /** For ExternalName: the name the Service is an alias of. */
   readonly externalName?: string;
+  /** The Ingress URL, when an Ingress fronts the Service. */
   readonly ingressUrl?: string;
   /** How to read the load balancer's address once the cloud assigned it. */
   readonly loadBalancerAddressCommand?: string;
@@ -116,14 +208,17 @@ export interface EndpointAccess {
   readonly ingressAdmission?: RouteAdmission;
   /** The NetworkPolicy guarding the pods: who it admits; everyone else is refused. */
   readonly networkPolicy?: NetworkPolicyDescription;
+  readonly discovery: DiscoveryAccess;
+  readonly gatewayRoutes: readonly GatewayRouteAccess[];
+  readonly meshSplits: readonly MeshSplitAccess[];
 }
 
 /** Computes the access map of an endpoint: DNS names, env vars, proxy URLs, node and external addresses. */
 export function describeEndpointAccess(endpoint: EndpointDescription): EndpointAccess {
   const { serviceName, namespace } = endpoint;
-  const opensNodePorts = endpoint.type === 'NodePort' || endpoint.type === 'LoadBalancer';
+  const opensNodePorts = endpoint.type === kplus.ServiceType.NODE_PORT || endpoint.type === kplus.ServiceType.LOAD_BALANCER;
   const ports = endpoint.ports.map((port): PortAccess => {
-    const scheme = port.tls ? 'https' : 'http';
+    const scheme = port.tls ? UrlScheme.HTTPS : UrlScheme.HTTP;
     const defaultPort = port.tls ? 443 : 80;
     const clusterUrl = `${scheme}://${serviceName}${port.port === defaultPort ? '' : `:${port.port}`}/`;
     const proxyPath = apiServerProxyPath({ namespace, serviceName, scheme, port: port.name ?? port.port });
@@ -134,6 +229,8 @@ export function describeEndpointAccess(endpoint: EndpointDescription): EndpointA
       clusterUrl,
       apiServerProxyPath: proxyPath,
       kubectlProxyUrl: kubectlProxyUrl(proxyPath),
+      inClusterApiServerUrl: inClusterProxyUrl(proxyPath),
+      kubectlGetRawCommand: kubectlGetRawCommand(proxyPath),
       nodeAddress: opensNodePorts ? `<node-ip>:${port.nodePort ?? assignedNodePortCommand(endpoint, port)}` : undefined,
       curlCommand: port.tls && endpoint.caFile ? `curl ${clusterUrl} --cacert ${endpoint.caFile}` : `curl ${clusterUrl}`,
       admission: endpoint.networkPolicy && portAdmission(endpoint.networkPolicy, port.targetPort ?? port.port, opensNodePorts),
@@ -145,15 +242,34 @@ export function describeEndpointAccess(endpoint: EndpointDescription): EndpointA
     namespace,
     type: endpoint.type,
     dnsNames: serviceDnsNames(serviceName, namespace, endpoint.clusterDomain),
-    envVars: endpoint.type === 'ExternalName' ? [] : serviceEnvVars(serviceName, endpoint.ports),
+    envVars: endpoint.type === kplus.ServiceType.EXTERNAL_NAME ? [] : serviceEnvVars(serviceName, endpoint.ports),
     ports,
     externalName: endpoint.externalName,
     ingressUrl: ingress ? `${ingress.tls ? 'https' : 'http'}://${ingress.host}${ingress.path}` : undefined,
-    loadBalancerAddressCommand: endpoint.type === 'LoadBalancer'
+    loadBalancerAddressCommand: endpoint.type === kplus.ServiceType.LOAD_BALANCER
       ? `kubectl get svc ${serviceName} -n ${namespace} -o jsonpath='{.status.loadBalancer.ingress[0].ip}{.status.loadBalancer.ingress[0].hostname}'`
       : undefined,
     ingressAdmission: ingress && endpoint.networkPolicy && ingressAdmission(endpoint.networkPolicy, ingress),
     networkPolicy: endpoint.networkPolicy,
+    discovery: describeDiscovery(endpoint, ports),
+    gatewayRoutes: endpoint.gatewayRoutes ?? [],
+    meshSplits: endpoint.meshSplits ?? [],
+  };
+}
+
+function describeDiscovery(endpoint: EndpointDescription, ports: readonly PortAccess[]): DiscoveryAccess {
+  const { serviceName, namespace, clusterDomain } = endpoint;
+  const headless = endpoint.headlessServiceName;
+  const hasPods = endpoint.type !== 'ExternalName';
+  return {
+    podDnsForm: podDnsName('<pod-ip>', namespace, clusterDomain).replace('<pod-ip>', '<pod-ip-with-dashes>'),
+    podDnsNamesCommand: hasPods && endpoint.podLabels ? podDnsNamesCommand(endpoint.podLabels, namespace, clusterDomain) : undefined,
+    headless: headless ? {
+      dnsName: serviceDnsNames(headless, namespace, clusterDomain)[3],
+      podDnsForm: headlessPodDnsName('<pod-ip>', headless, namespace, clusterDomain).replace('<pod-ip>', '<pod-ip-with-dashes>'),
+    } : undefined,
+    clusterInfoLines: ports.map((port) => clusterInfoLine(serviceName, port.apiServerProxyPath)),
+    dnsCheckCommands: dnsCheckCommands(serviceDnsNames(serviceName, namespace, clusterDomain)[3], namespace),
   };
 }
 
@@ -203,8 +319,9 @@ export function renderAccessMarkdown(title: string, endpoints: readonly Endpoint
       out.push(`Cluster DNS answers these names with a CNAME to \`${endpoint.externalName}\`; no proxying, no ports.`, '');
     }
     if (endpoint.envVars.length > 0) {
-      out.push('Environment variables injected into containers of pods created **after** this Service exists',
-        '(pods started earlier lack them: `kubectl rollout restart` those workloads; DNS has no such ordering caveat):', '',
+      out.push('Environment variables injected into containers of pods created **after** this Service exists, and only',
+        `into pods in namespace \`${endpoint.namespace}\` (pods started earlier lack them: \`kubectl rollout restart\` those`,
+        'workloads; DNS has no such ordering caveat and works across namespaces):', '',
         '```', ...endpoint.envVars.map((v) => `${v.name}=${v.value}`), '```', '');
     }
     for (const port of endpoint.ports) {
@@ -212,7 +329,9 @@ export function renderAccessMarkdown(title: string, endpoints: readonly Endpoint
       out.push(`### Port ${port.name ? `\`${port.name}\` ` : ''}${port.port} (${port.scheme})`, '',
         `- from a pod in \`${endpoint.namespace}\`: \`${port.curlCommand}\`${verdict(port.admission?.fromPods)}`,
         `- API server proxy: \`${port.apiServerProxyPath}\`${verdict(port.admission?.fromApiServer)}`,
-        `- through \`kubectl proxy\`: \`${port.kubectlProxyUrl}\`${verdict(port.admission?.fromApiServer)}`);
+        `- through \`kubectl proxy\`: \`${port.kubectlProxyUrl}\`${verdict(port.admission?.fromApiServer)}`,
+        `- the same with your kubeconfig's credentials: \`${port.kubectlGetRawCommand}\`${verdict(port.admission?.fromApiServer)}`,
+        `- from inside a pod, through the API server: \`${inClusterCurlCommand(port.inClusterApiServerUrl)}\`${verdict(port.admission?.fromApiServer)}`);
       if (port.nodeAddress) out.push(`- from outside, on any node: \`${port.scheme}://${port.nodeAddress}/\`${verdict(port.admission?.fromOutside)}`);
       out.push('');
     }
@@ -220,6 +339,7 @@ export function renderAccessMarkdown(title: string, endpoints: readonly Endpoint
       out.push(`Load balancer address: \`${endpoint.loadBalancerAddressCommand}\`, then \`<address>:<port>\`.`, '');
     }
     if (endpoint.ingressUrl) out.push(`Ingress: \`${endpoint.ingressUrl}\`${endpoint.ingressAdmission ? ` — ${endpoint.ingressAdmission.detail}` : ''}`, '');
+    out.push(...renderRoutes(endpoint), ...renderDiscovery(endpoint));
     if (endpoint.networkPolicy) {
       out.push(`NetworkPolicy \`${endpoint.networkPolicy.name}\` admits only these clients, each on the container ports named;`,
         'on clusters that enforce NetworkPolicy everything else is refused:', '',
@@ -227,4 +347,48 @@ export function renderAccessMarkdown(title: string, endpoints: readonly Endpoint
     }
   }
   return out.join('\n');
+}
+
+/** The docs' request from a pod (page 001): the cluster CA and the pod's ServiceAccount token. */
+function inClusterCurlCommand(url: string): string {
+  const dir = SERVICE_ACCOUNT_MOUNT_PATH;
+  return `curl --cacert ${dir}/ca.crt -H "Authorization: Bearer $(cat ${dir}/token)" ${url}`;
+}
+
+function renderRoutes(endpoint: EndpointAccess): string[] {
+  const out: string[] = [];
+  for (const route of endpoint.gatewayRoutes) {
+    const where = route.urls.length > 0 ? route.urls.map((url) => `\`${url}\``).join(', ')
+      : `hosts ${route.hostnames.map((h) => `\`${h}\``).join(', ')}, path prefix \`${route.pathPrefix}\``;
+    out.push(`Gateway API HTTPRoute \`${route.name}\`: ${where}${route.backendTls ? ' (the Gateway verifies the backend\'s TLS: BackendTLSPolicy)' : ''}.`, '');
+  }
+  for (const split of endpoint.meshSplits) {
+    const shares = split.subsets.map((s) => `${s.name} ${s.weight}%`).join(', ');
+    out.push(`Service mesh (Istio VirtualService \`${split.name}\`): requests from pods in the mesh to \`${endpoint.serviceName}\` go ${shares}.`, '');
+  }
+  return out;
+}
+
+function renderDiscovery(endpoint: EndpointAccess): string[] {
+  const { discovery } = endpoint;
+  const out = ['### Discovery', ''];
+  if (discovery.clusterInfoLines.length > 0) {
+    out.push('API server proxy URLs, as `kubectl cluster-info` lists its add-ons (`<api-server>` is',
+      `\`${API_SERVER_ADDRESS_COMMAND}\`):`, '', '```', ...discovery.clusterInfoLines, '```', '');
+  }
+  if (discovery.podDnsNamesCommand) {
+    out.push(`Pod records: \`${discovery.podDnsForm}\`, e.g. \`10-244-3-4.${endpoint.namespace}.pod...\` for pod IP 10.244.3.4.`,
+      'Caveats: the name changes whenever the pod gets a new IP (every restart); CoreDNS answers it only with',
+      '`pods insecure` or `pods verified` in its Corefile (kubeadm\'s default is `insecure`, which answers for any IP);',
+      'and it is not in the certificate, so HTTPS to it fails hostname verification. List them with:', '',
+      `\`${discovery.podDnsNamesCommand}\``, '');
+  }
+  if (discovery.headless) {
+    out.push(`Headless Service: \`${discovery.headless.dnsName}\` answers with the IP of every ready pod (no virtual IP,`,
+      `no kube-proxy), and CoreDNS serves a record per pod: \`${discovery.headless.podDnsForm}\`.`, '');
+  } else if (endpoint.type !== 'ExternalName') {
+    out.push('For a record per pod under the Service\'s name, add a headless twin (`endpoint.addHeadlessService()`).', '');
+  }
+  out.push('Check DNS from a pod:', '', ...discovery.dnsCheckCommands.map((command) => `- \`${command}\``), '');
+  return out;
 }

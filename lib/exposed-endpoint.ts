@@ -2,15 +2,25 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
+import { AppCoherenceCheck } from './app-coherence-check';
 import { readCertificateFacts } from './certificate';
 import { DEFAULT_CA_MOUNT_PATH, HttpsTarget } from './curl-probe';
 import { describeEndpointAccess, EndpointAccess, NetworkPolicyDescription } from './endpoint-access';
+import { GatewayRoute, GatewayRouteOptions } from './gateway-route';
+import { IstioTrafficSplit, IstioTrafficSplitOptions } from './istio-routes';
+import { KongRoute, KongRouteOptions } from './kong-route';
+import { checkSinglePeerCopies } from './peer-copies';
 import { PropsValidator } from './prop-validation';
 import { DEFAULT_CLUSTER_DOMAIN, serviceDnsNames } from './service-access';
 
 /** A container port the backend's pods declare. */
 export interface BackendContainerPort {
+  /**
+   * Port name (IANA_SVC_NAME), which Service `targetPort`s can refer to.
+   * @default unnamed
+   */
   readonly name?: string;
+  /** Port number the container listens on. */
   readonly number: number;
 }
 
@@ -52,9 +62,10 @@ export interface EndpointPort {
    */
   readonly nodePort?: number;
   /**
-   * @default 'TCP'
+   * Transport protocol.
+   * @default kplus.Protocol.TCP
    */
-  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  readonly protocol?: kplus.Protocol;
   /**
    * Whether clients speak TLS to this port (decides `https:` in proxy URLs and `--cacert` in checks).
    * @default true when the name is `https` or the port is 443
@@ -148,6 +159,11 @@ export interface EndpointIngressOptions {
    * @default DEFAULT_INGRESS_CONTROLLER (pods in namespace ingress-nginx)
    */
   readonly controller?: NetworkPeer;
+  /**
+   * Annotations of the Ingress, e.g. the controller's settings.
+   * @default none
+   */
+  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -205,17 +221,30 @@ export class ExposedEndpoint extends Construct {
     };
   }
 
+  /** Name of the Service. */
   public readonly serviceName: string;
+  /** Namespace of the Service and everything added to it. */
   public readonly namespace: string;
+  /** Service type. */
   public readonly type: kplus.ServiceType;
   /** Every DNS name of the Service, shortest first. */
   public readonly serviceDnsNames: string[];
+  /** The Service's ports (none for ExternalName). */
   public readonly ports: readonly EndpointPort[];
+  /** The pods the Service routes to (none for ExternalName). */
   public readonly backend?: EndpointBackend;
+  /** The Service object. */
   public readonly service: k8s.KubeService;
+  /** The Ingress, once {@link addIngress} was called. */
   public ingress?: k8s.KubeIngress;
+  /** The NetworkPolicy, once {@link allowFrom} was called. */
   public networkPolicy?: k8s.KubeNetworkPolicy;
+  /** The debug Service, once {@link addDebugService} was called. */
   public debugService?: k8s.KubeService;
+  /** The headless twin of the Service (per-pod DNS records), from {@link addHeadlessService}. */
+  public headlessService?: k8s.KubeService;
+  public readonly gatewayRoutes: GatewayRoute[] = [];
+  public readonly istioTrafficSplits: IstioTrafficSplit[] = [];
   private readonly externalName?: string;
   private readonly clusterDomain: string;
   private readonly commonMetadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
@@ -227,6 +256,7 @@ export class ExposedEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: ExposedEndpointProps) {
     super(scope, id);
+    checkSinglePeerCopies(this, 'ExposedEndpoint');
     this.serviceName = props.name;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     this.type = props.type ?? kplus.ServiceType.CLUSTER_IP;
@@ -256,6 +286,7 @@ export class ExposedEndpoint extends Construct {
       this.checkCertificateCoversNames(check);
     }
     check.throwIfInvalid();
+    AppCoherenceCheck.addTo(this);
 
     this.serviceDnsNames = serviceDnsNames(this.serviceName, this.namespace, this.clusterDomain);
     this.service = new k8s.KubeService(this, 'Service', {
@@ -269,7 +300,7 @@ export class ExposedEndpoint extends Construct {
   /** Routes `host` + `path` (pathType Prefix) to one of the Service's ports, optionally terminating TLS. */
   public addIngress(options: EndpointIngressOptions): k8s.KubeIngress {
     const path = options.path ?? '/';
-    const defaultPort = this.ports.find((p) => !isTlsPort(p)) ?? this.ports[0];
+    const defaultPort = routePort(this.ports, undefined);
     const port = options.port ?? defaultPort?.name ?? defaultPort?.port;
     const check = new PropsValidator(this, 'ExposedEndpoint');
     check.check(this.ingress === undefined, 'addIngress', 'this endpoint already has an Ingress: add another ExposedEndpoint for another host');
@@ -280,8 +311,8 @@ export class ExposedEndpoint extends Construct {
       `${JSON.stringify(port)} is not a port of Service ${this.serviceName}: use one of ${this.ports.map((p) => p.name ?? p.port).join(', ')}`);
     check.dnsSubdomain('addIngress.className', options.className);
     if (options.controller) checkPeer(check, 'addIngress.controller', options.controller);
-    if (options.tls) {
-      const sans = readCertificateFacts(options.tls.certificatePem).dnsNames;
+    const sans = options.tls && certificateDnsNames(check, 'addIngress.tls.certificatePem', options.tls.certificatePem);
+    if (options.tls && sans) {
       check.check(sans.some((san) => dnsNameMatches(san, options.host)), 'addIngress.tls',
         `the certificate in Secret ${options.tls.secret.name} does not cover host ${options.host} (it covers ${sans.join(', ')}): add the host to the certificate (e.g. SecureNginxApp extraSans)`);
     }
@@ -290,7 +321,7 @@ export class ExposedEndpoint extends Construct {
     this.ingressOptions = { ...options, path, port };
     this.admit([options.controller ?? DEFAULT_INGRESS_CONTROLLER], [targetPortOf(this.ingressServicePort()!)]);
     this.ingress = new k8s.KubeIngress(this, 'Ingress', {
-      metadata: this.metadata(options.name ?? this.serviceName),
+      metadata: this.metadata(options.name ?? this.serviceName, undefined, options.annotations),
       spec: {
         ingressClassName: options.className,
         tls: options.tls ? [{ hosts: [options.host], secretName: options.tls.secret.name }] : undefined,
@@ -373,6 +404,42 @@ export class ExposedEndpoint extends Construct {
     return this.debugService;
   }
 
+  /** Gateway API: an HTTPRoute to this Service, optionally with its Gateway and a BackendTLSPolicy. */
+  public addGatewayRoute(options: GatewayRouteOptions): GatewayRoute {
+    const route = new GatewayRoute(this, `GatewayRoute${this.gatewayRoutes.length || ''}`, { ...options, endpoint: this });
+    this.gatewayRoutes.push(route);
+    return route;
+  }
+
+  /** Service mesh (Istio): split this Service's traffic between subsets of its pods by weight. */
+  public addIstioTrafficSplit(options: IstioTrafficSplitOptions): IstioTrafficSplit {
+    const split = new IstioTrafficSplit(this, `IstioTrafficSplit${this.istioTrafficSplits.length || ''}`, { ...options, endpoint: this });
+    this.istioTrafficSplits.push(split);
+    return split;
+  }
+
+  /** API gateway (Kong): this endpoint's Ingress, of class `kong`, with Kong's annotations and resources. */
+  public addKongRoute(options: KongRouteOptions): KongRoute {
+    return new KongRoute(this, 'KongRoute', { ...options, endpoint: this });
+  }
+
+  /**
+   * A headless twin of the Service (`clusterIP: None`, same selector and ports): cluster DNS then
+   * answers its name with every ready pod's IP, and a record per pod (see the access map).
+   */
+  public addHeadlessService(name: string = `${this.serviceName}-headless`): k8s.KubeService {
+    const check = new PropsValidator(this, 'ExposedEndpoint');
+    check.check(this.backend !== undefined, 'addHeadlessService', 'an ExternalName Service has no pods to list');
+    check.check(this.headlessService === undefined, 'addHeadlessService', 'already called');
+    check.serviceName('addHeadlessService.name', name);
+    check.throwIfInvalid();
+    this.headlessService = new k8s.KubeService(this, 'HeadlessService', {
+      metadata: this.metadata(name),
+      spec: { clusterIp: 'None', selector: this.backend!.podLabels, ports: this.ports.map(({ nodePort: _, ...p }) => toServicePort(p)) },
+    });
+    return this.headlessService;
+  }
+
   /** This endpoint as the target of a {@link CurlProbe}: needs a TLS port and a TLS backend. */
   public asHttpsTarget(): HttpsTarget {
     const httpsPort = this.ports.find(isTlsPort);
@@ -380,7 +447,7 @@ export class ExposedEndpoint extends Construct {
     if (!httpsPort || !tls) {
       throw new Error(`ExposedEndpoint at '${this.node.path}' has no TLS port with a TLS backend to probe: give it a port named 'https' and a backend with tls`);
     }
-    return { namespace: this.namespace, serviceDnsNames: this.serviceDnsNames, httpsPort: httpsPort.port, secret: tls.secret };
+    return { namespace: this.namespace, serviceDnsNames: this.serviceDnsNames, httpsPort: httpsPort.port, httpsPortName: httpsPort.name, secret: tls.secret };
   }
 
   /** Every documented way to reach this endpoint. */
@@ -403,6 +470,12 @@ export class ExposedEndpoint extends Construct {
         controller: describePeer(this.ingressOptions.controller ?? DEFAULT_INGRESS_CONTROLLER),
       },
       networkPolicy: this.describeNetworkPolicy(),
+      podLabels: this.backend?.podLabels,
+      headlessServiceName: this.headlessService?.name,
+      gatewayRoutes: this.gatewayRoutes.map((route) => ({
+        name: route.httpRoute.name, hostnames: route.hostnames, pathPrefix: route.pathPrefix, urls: route.urls, backendTls: route.backendTlsPolicy !== undefined,
+      })),
+      meshSplits: this.istioTrafficSplits.map((split) => ({ name: split.virtualService.name, subsets: split.subsets.map((s) => ({ name: s.name, weight: s.weight })) })),
     });
   }
 
@@ -415,8 +488,7 @@ export class ExposedEndpoint extends Construct {
   }
 
   private ingressServicePort(): EndpointPort | undefined {
-    const port = this.ingressOptions?.port;
-    return this.ports.find((p) => p.name === port || p.port === port);
+    return routePort(this.ports, this.ingressOptions?.port);
   }
 
   private admit(peers: readonly NetworkPeer[], targetPorts: readonly (number | string)[]): void {
@@ -429,13 +501,14 @@ export class ExposedEndpoint extends Construct {
     this.policyRules.splice(0, this.policyRules.length, ...rules);
   }
 
-  private metadata(name: string, labels?: Record<string, string>): k8s.ObjectMeta {
+  private metadata(name: string, labels?: Record<string, string>, annotations?: Record<string, string>): k8s.ObjectMeta {
     const allLabels = { ...this.commonMetadata.labels, ...labels };
+    const allAnnotations = { ...this.commonMetadata.annotations, ...annotations };
     return {
       name,
       namespace: this.namespace,
       labels: Object.keys(allLabels).length > 0 ? allLabels : undefined,
-      annotations: this.commonMetadata.annotations,
+      annotations: Object.keys(allAnnotations).length > 0 ? allAnnotations : undefined,
     };
   }
 
@@ -473,11 +546,22 @@ export class ExposedEndpoint extends Construct {
   private checkCertificateCoversNames(check: PropsValidator): void {
     const tls = this.backend?.tls;
     if (!tls || !this.ports.some(isTlsPort)) return;
-    const sans = readCertificateFacts(tls.certificatePem).dnsNames;
+    const sans = certificateDnsNames(check, 'backend.tls.certificatePem', tls.certificatePem);
+    if (!sans) return;
     const names = serviceDnsNames(this.serviceName, this.namespace, this.clusterDomain);
     const uncovered = names.filter((name) => !sans.some((san) => dnsNameMatches(san, name)));
     check.check(uncovered.length === 0, 'name',
       `the backend's certificate (Secret ${tls.secret.name}) does not cover ${uncovered.join(', ')}: clients would fail hostname verification; add them to the certificate (e.g. SecureNginxApp extraSans)`);
+  }
+}
+
+/** The DNS names of a certificate given to us, or undefined after recording that it is no certificate. */
+function certificateDnsNames(check: PropsValidator, field: string, certificatePem: string): string[] | undefined {
+  try {
+    return readCertificateFacts(certificatePem).dnsNames;
+  } catch (error) {
+    check.check(false, field, `is not a readable PEM certificate (${(error as Error).message}): pass the certificate itself, '-----BEGIN CERTIFICATE-----' to '-----END CERTIFICATE-----'`);
+    return undefined;
   }
 }
 
@@ -531,6 +615,12 @@ export function dnsNameMatches(san: string, host: string): boolean {
     return dot > 0 && host.slice(dot + 1) === san.slice(2);
   }
   return san === host;
+}
+
+/** The port a route forwards to: the one named or numbered `wanted`, else the first plain port, else the first. */
+export function routePort(ports: readonly EndpointPort[], wanted: string | number | undefined): EndpointPort | undefined {
+  if (wanted === undefined) return ports.find((p) => !isTlsPort(p)) ?? ports[0];
+  return ports.find((p) => p.name === wanted || p.port === wanted);
 }
 
 export function isTlsPort(port: EndpointPort): boolean {

@@ -23,7 +23,7 @@ export type {
 export { CurlProbe, CurlProbeMode, curlCheckCommand, targetUrl, DEFAULT_CURL_IMAGE, DEFAULT_CA_MOUNT_PATH, CURL_IMAGE_UID } from './curl-probe';
 export type { CurlProbeProps, HttpsTarget, CurlCheckCommandOptions } from './curl-probe';
 export {
-  serviceDnsNames, serviceEnvVarPrefix, serviceEnvVars, apiServerProxyPath, kubectlProxyUrl, DEFAULT_CLUSTER_DOMAIN, DEFAULT_KUBECTL_PROXY_PORT,
+  serviceDnsNames, serviceEnvVarPrefix, serviceEnvVars, apiServerProxyPath, kubectlProxyUrl, UrlScheme, DEFAULT_CLUSTER_DOMAIN, DEFAULT_KUBECTL_PROXY_PORT,
 } from './service-access';
 export type { AccessPort, ServiceEnvVar, ApiServerProxyTarget } from './service-access';
 export { describeEndpointAccess, renderAccessMarkdown } from './endpoint-access';
@@ -35,3 +35,20 @@ export { renderNginxServerConfig, nginxServerConfigProblems, NginxLocationMatch 
 export type { NginxServerConfigOptions, NginxLocation, NginxConfigProblem } from './nginx-config';
 export { restrictedContainerSecurityContext } from './security';
 export { DEFAULT_CERTIFICATE_STORE_DIR, ROTATE_CERTIFICATES_ENV, CERTIFICATE_STORE_DIR_ENV } from './certificate-store';
+export { ProbeRoute } from './curl-probe';
+export { ApiServerProxyAccess, apiServerProxyCurlCommand, MIN_PROJECTED_TOKEN_SECONDS } from './api-server-probe';
+export type { ApiServerProxyAccessProps, ApiServerProxyCurlOptions, ApiServerProxyProbeTarget } from './api-server-probe';
+export { GatewayRoute, GATEWAY_API_VERSION, httpRouteSpec, gatewaySpec, backendTlsPolicySpec } from './gateway-route';
+export type { GatewayRouteOptions, GatewayRouteProps, GatewayReference, GatewayListenerOptions, HttpRouteSpecOptions, BackendTlsPolicySpecOptions } from './gateway-route';
+export { IstioTrafficSplit, ISTIO_NETWORKING_VERSION, virtualServiceSpec, destinationRuleSpec } from './istio-routes';
+export type { IstioTrafficSplitOptions, IstioTrafficSplitProps, IstioSubset } from './istio-routes';
+export { KongRoute, KongLoadBalancing, KONG_CONFIGURATION_GROUP, kongPlugin, legacyKongIngress, kongRouteAnnotations, kongServiceAnnotations } from './kong-route';
+export type {
+  KongRouteOptions, KongRouteProps, KongPluginOptions, KongRouteAnnotationOptions, KongServiceAnnotationOptions, KongResource,
+} from './kong-route';
+export {
+  SERVICE_ACCOUNT_MOUNT_PATH, IN_CLUSTER_API_SERVER, API_SERVER_ADDRESS_COMMAND, DNS_CHECK_IMAGE, podDnsName, headlessPodDnsName, podDnsNamesCommand,
+  clusterInfoLine, inClusterProxyUrl, kubectlGetRawCommand, dnsCheckCommands,
+} from './discovery-access';
+export type { DiscoveryAccess, GatewayRouteAccess, MeshSplitAccess, MeshSubsetShare } from './endpoint-access';
+export { apiServerProxySegment } from './service-access';

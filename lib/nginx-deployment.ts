@@ -94,6 +94,13 @@ export interface NginxPodOptions {
    * @default none
    */
   readonly tolerations?: kplus.NodeTaintQuery[];
+  /**
+   * Let the non-root nginx listen on container ports below 1024: the pod then sets the namespaced
+   * sysctl `net.ipv4.ip_unprivileged_port_start=0` (a safe sysctl, allowed by the Pod Security
+   * Standards). Without it such ports are refused, as nginx could not bind them.
+   * @default false
+   */
+  readonly allowPrivilegedContainerPorts?: boolean;
 }
 
 /** Props of {@link NginxDeployment}. */
@@ -173,7 +180,10 @@ export class NginxDeployment extends Construct {
       replicas: props.replicas,
       select: false,
       // The key is group-readable (0440, group = fsGroup) so the non-root nginx can read it.
-      securityContext: { ensureNonRoot: true, user: props.runAsUser, group: props.runAsUser, fsGroup: props.runAsUser },
+      securityContext: {
+        ensureNonRoot: true, user: props.runAsUser, group: props.runAsUser, fsGroup: props.runAsUser,
+        sysctls: props.allowPrivilegedContainerPorts ? [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] : undefined,
+      },
       automountServiceAccountToken: false,
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: props.podLabels }));

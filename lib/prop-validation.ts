@@ -74,6 +74,18 @@ export class PropsValidator {
       `${value} is outside the default NodePort range: use an integer from ${NODE_PORT_RANGE.min} to ${NODE_PORT_RANGE.max}, or leave it unset to let the cluster pick one`);
   }
 
+  integerInRange(field: string, value: number | undefined, minimum: number, maximum: number): void {
+    if (value === undefined) return;
+    this.check(Number.isInteger(value) && value >= minimum && value <= maximum, field,
+      `${value} is not allowed: use an integer from ${minimum} to ${maximum}`);
+  }
+
+  /** `value` must be one of `allowed`. */
+  oneOf<T>(field: string, value: T | undefined, allowed: readonly T[]): void {
+    if (value === undefined) return;
+    this.check(allowed.includes(value), field, `${value} is not allowed: use one of ${allowed.join(', ')}`);
+  }
+
   integerAtLeast(field: string, value: number | undefined, minimum: number): void {
     if (value === undefined) return;
     this.check(Number.isInteger(value) && value >= minimum, field, `${value} is not allowed: use an integer >= ${minimum}`);

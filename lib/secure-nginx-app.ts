@@ -1,9 +1,11 @@
 import { createHash } from 'crypto';
+import { isIP } from 'net';
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { CertificateKeyPair } from './certificate';
+import { AppCoherenceCheck } from './app-coherence-check';
+import { CertificateKeyPair, MAX_VALIDITY_DAYS, RSA_KEY_SIZES } from './certificate';
 import { defaultCertificateStoreDir, obtainCertificate, rotationRequested } from './certificate-store';
 import { DEFAULT_DNS_PEER, dnsOnlyEgressPolicySpec, EgressPolicy } from './egress-policy';
 import { EndpointBackend, ExposedEndpoint, NetworkPeer } from './exposed-endpoint';
@@ -12,9 +14,13 @@ import { NGINX_UNPRIVILEGED_UID } from './nginx-image';
 import { DEFAULT_STUB_STATUS_PATH, METRICS_PORT_NAME, NginxMetrics, NginxMetricsOptions } from './nginx-metrics';
 import { DEFAULT_HEALTH_CHECK_PATH } from './nginx-probes';
 import { NginxSiteConfig, NginxSiteOptions } from './nginx-site-config';
+import { checkSinglePeerCopies } from './peer-copies';
 import { PropsValidator } from './prop-validation';
 import { DEFAULT_REPLICAS, ReplicaScaling, ReplicaScalingOptions } from './replica-scaling';
 import { DEFAULT_CLUSTER_DOMAIN, serviceDnsNames } from './service-access';
+
+/** Linux's default `net.ipv4.ip_unprivileged_port_start`: lower ports need root or CAP_NET_BIND_SERVICE. */
+const UNPRIVILEGED_PORT_START = 1024;
 
 /** The `kubernetes.io/tls` Secret's data: base64, not stringData, so re-applying it is a no-op. */
 function tlsSecretData(tls: CertificateKeyPair): Record<string, string> {
@@ -64,7 +70,8 @@ export interface SecureNginxAppProps extends ReplicaScalingOptions, NginxPodOpti
    */
   readonly httpsNodePort?: number;
   /**
-   * Port nginx listens on for HTTP inside the container. Unprivileged users cannot bind below 1024.
+   * Port nginx listens on for HTTP inside the container. Unprivileged users cannot bind below 1024
+   * (see {@link allowPrivilegedContainerPorts}).
    * @default 8080
    */
   readonly containerHttpPort?: number;
@@ -74,18 +81,19 @@ export interface SecureNginxAppProps extends ReplicaScalingOptions, NginxPodOpti
    */
   readonly containerHttpsPort?: number;
   /**
-   * DNS names added to the certificate besides the Service's own cluster DNS names
-   * (e.g. an Ingress host). A leading `*.` wildcard is allowed.
+   * Names added to the certificate besides the Service's own cluster DNS names (e.g. an Ingress
+   * host): DNS names, a leading `*.` wildcard allowed, and IP addresses (written as IP SANs, the
+   * only kind clients match an address against).
    * @default none
    */
   readonly extraSans?: string[];
   /**
-   * Certificate lifetime in days.
+   * Certificate lifetime in days, at most 825 (the longest TLS clients accept).
    * @default 365
    */
   readonly certificateValidityDays?: number;
   /**
-   * RSA key size in bits; at least 2048.
+   * RSA key size in bits: 2048, 3072 or 4096.
    * @default 2048
    */
   readonly keySize?: number;
@@ -115,7 +123,8 @@ export interface SecureNginxAppProps extends ReplicaScalingOptions, NginxPodOpti
    */
   readonly certificateStoreDir?: string;
   /**
-   * Generate a new certificate even though the stored one still fits.
+   * Generate a new certificate even though the stored one still fits (once per synth process:
+   * every output emitting the same Secret gets the same new certificate).
    * @default true when $CDK8S_ROTATE_CERTS is '1', else false
    */
   readonly rotateCertificate?: boolean;
@@ -156,6 +165,7 @@ export interface SecureNginxAppProps extends ReplicaScalingOptions, NginxPodOpti
 export class SecureNginxApp extends Construct {
   /** The application name: Deployment and Service name and `run` label value. */
   public readonly name: string;
+  /** Namespace of every object. */
   public readonly namespace: string;
   /** Every DNS name of the Service, shortest first; all are in the certificate. */
   public readonly serviceDnsNames: string[];
@@ -165,7 +175,9 @@ export class SecureNginxApp extends Construct {
   public readonly backend: EndpointBackend;
   /** The Service with its access map; add an Ingress or a NetworkPolicy through it. */
   public readonly endpoint: ExposedEndpoint;
+  /** The Service (the same object as `endpoint.service`). */
   public readonly service: k8s.KubeService;
+  /** The nginx Deployment. */
   public readonly deployment: kplus.Deployment;
   /** The ConfigMap nginx reads its server config from (made here, or the existing one given). */
   public readonly configMap: kplus.IConfigMap;
@@ -192,6 +204,7 @@ export class SecureNginxApp extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureNginxAppProps = {}) {
     super(scope, id);
+    checkSinglePeerCopies(this, 'SecureNginxApp');
     this.name = props.name ?? 'my-nginx';
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     this.httpPort = props.httpPort ?? 8080;
@@ -199,6 +212,7 @@ export class SecureNginxApp extends Construct {
     const containerHttpPort = props.containerHttpPort ?? 8080;
     const secretName = props.secretName ?? `${this.name}-tls`;
     this.checkProps(props, containerHttpPort, secretName);
+    AppCoherenceCheck.addTo(this);
 
     this.podLabels = { run: this.name };
     const objectLabels = { ...props.commonLabels, ...this.podLabels };
@@ -227,7 +241,7 @@ export class SecureNginxApp extends Construct {
     });
 
     this.serviceDnsNames = serviceDnsNames(this.name, this.namespace, props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
-    const tls = this.obtainCertificate(props);
+    const tls = this.obtainCertificate(props, secretName);
     this.certificatePem = tls.certificatePem;
     this.secretObject = new k8s.KubeSecret(this, 'Secret', { metadata: metadata(secretName), type: 'kubernetes.io/tls', data: tlsSecretData(tls) });
     // Pods restart when the certificate or config changes, as they read both only at start.
@@ -264,10 +278,13 @@ export class SecureNginxApp extends Construct {
     check.port('httpPort', this.httpPort);
     check.port('httpsPort', this.httpsPort);
     check.check(this.httpPort !== this.httpsPort, 'httpsPort', `${this.httpsPort} is also httpPort: give the two Service ports different numbers`);
-    check.port('containerHttpPort', containerHttpPort);
-    check.port('containerHttpsPort', props.containerHttpsPort);
-    check.check(containerHttpPort !== (props.containerHttpsPort ?? 8443), 'containerHttpsPort',
-      `${props.containerHttpsPort ?? 8443} is also containerHttpPort: nginx needs two different ports`);
+    const containerHttpsPort = props.containerHttpsPort ?? 8443;
+    for (const [field, port] of [['containerHttpPort', containerHttpPort], ['containerHttpsPort', containerHttpsPort]] as const) {
+      check.port(field, port);
+      check.check(port >= UNPRIVILEGED_PORT_START || props.allowPrivilegedContainerPorts === true, field,
+        `${port} is below ${UNPRIVILEGED_PORT_START}, which the non-root nginx (uid ${props.runAsUser ?? NGINX_UNPRIVILEGED_UID}) cannot bind: use a port from ${UNPRIVILEGED_PORT_START} (the Service can still offer ${port}), or set allowPrivilegedContainerPorts`);
+    }
+    check.check(containerHttpPort !== containerHttpsPort, 'containerHttpsPort', `${containerHttpsPort} is also containerHttpPort: nginx needs two different ports`);
     check.nodePort('httpNodePort', props.httpNodePort);
     check.nodePort('httpsNodePort', props.httpsNodePort);
     check.check(props.httpNodePort === undefined || props.httpNodePort !== props.httpsNodePort, 'httpsNodePort',
@@ -277,11 +294,15 @@ export class SecureNginxApp extends Construct {
       `node ports need serviceType NodePort or LoadBalancer, not ${serviceType}: remove the node ports or change serviceType`);
     check.check(serviceType !== kplus.ServiceType.EXTERNAL_NAME, 'serviceType',
       'ExternalName points at a name outside the cluster and cannot front these pods: use ClusterIP, NodePort or LoadBalancer');
-    check.integerAtLeast('certificateValidityDays', props.certificateValidityDays, 1);
-    check.integerAtLeast('keySize', props.keySize, 2048);
+    check.integerInRange('certificateValidityDays', props.certificateValidityDays ?? 365, 1, MAX_VALIDITY_DAYS);
+    check.oneOf('keySize', props.keySize ?? 2048, RSA_KEY_SIZES);
     check.dnsSubdomain('secretName', secretName);
     check.dnsSubdomain('clusterDomain', props.clusterDomain);
-    (props.extraSans ?? []).forEach((san, i) => check.dnsSubdomain(`extraSans[${i}]`, san.replace(/^\*\./, '')));
+    (props.extraSans ?? []).forEach((san, i) => {
+      if (isIP(san)) return;
+      check.check(!/^[0-9.]+$/.test(san), `extraSans[${i}]`, `"${san}" looks like an IPv4 address but is not one: correct it, or give a DNS name`);
+      check.dnsSubdomain(`extraSans[${i}]`, san.replace(/^\*\./, ''));
+    });
     check.integerAtLeast('runAsUser', props.runAsUser, 1);
     check.labels('commonLabels', props.commonLabels);
     check.annotations('commonAnnotations', props.commonAnnotations);
@@ -296,18 +317,22 @@ export class SecureNginxApp extends Construct {
     check.throwIfInvalid();
   }
 
-  private obtainCertificate(props: SecureNginxAppProps): CertificateKeyPair {
+  private obtainCertificate(props: SecureNginxAppProps, secretName: string): CertificateKeyPair {
+    const extraSans = props.extraSans ?? [];
     return obtainCertificate({
       commonName: this.name,
       organization: this.name,
-      dnsNames: [...new Set([...this.serviceDnsNames, ...(props.extraSans ?? [])])],
+      dnsNames: [...new Set([...this.serviceDnsNames, ...extraSans.filter((san) => !isIP(san))])],
+      ipAddresses: [...new Set(extraSans.filter((san) => isIP(san)))],
       validityDays: props.certificateValidityDays ?? 365,
       keySize: props.keySize ?? 2048,
     }, {
       directory: props.certificateStoreDir ?? defaultCertificateStoreDir(),
-      // Keyed by construct path: the same Secret may be synthesized with other names in another app.
-      entryName: this.node.path.replace(/[^A-Za-z0-9.-]+/g, '.'),
-      rotate: props.rotateCertificate ?? rotationRequested(),
+      // Keyed by what the cluster sees, so every output (final state, steps) emitting this Secret agrees.
+      usedAs: [this.namespace, secretName],
+      requestedBy: this.node.path,
+      // The process start: every app of this synth that shares the entry shares the new certificate.
+      replaceOlderThan: (props.rotateCertificate ?? rotationRequested()) ? new Date(performance.timeOrigin) : undefined,
     });
   }
 

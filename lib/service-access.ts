@@ -8,12 +8,24 @@ export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 /** `kubectl proxy` listens here unless given `--port`. */
 export const DEFAULT_KUBECTL_PROXY_PORT = 8001;
 
+/** How a client speaks to a Service port: plain HTTP or HTTPS. */
+export enum UrlScheme {
+  /** Plain HTTP. */
+  HTTP = 'http',
+  /** HTTP over TLS. */
+  HTTPS = 'https',
+}
+
 /** A Service port as the access helpers see it. */
 export interface AccessPort {
   /** Port name (`http`, `https`); unnamed ports are reached by number. */
   readonly name?: string;
+  /** The Service port number clients connect to. */
   readonly port: number;
-  /** @default 'TCP' */
+  /**
+   * Transport protocol (`TCP`, `UDP`, `SCTP`), as in the Service spec.
+   * @default 'TCP'
+   */
   readonly protocol?: string;
 }
 
@@ -32,7 +44,9 @@ export function serviceEnvVarPrefix(serviceName: string): string {
 
 /** One injected variable; `value` uses `<cluster-ip>` where the API server assigns the address. */
 export interface ServiceEnvVar {
+  /** Variable name, e.g. `MY_NGINX_SERVICE_HOST`. */
   readonly name: string;
+  /** Variable value, e.g. `443` or `tcp://<cluster-ip>:443`. */
   readonly value: string;
 }
 
@@ -68,10 +82,15 @@ export function serviceEnvVars(serviceName: string, ports: readonly AccessPort[]
 
 /** Which Service port, and how, the API server proxy should talk to. */
 export interface ApiServerProxyTarget {
+  /** Namespace of the Service. */
   readonly namespace: string;
+  /** Name of the Service. */
   readonly serviceName: string;
-  /** `https` makes the API server speak TLS to the Service. @default 'http' */
-  readonly scheme?: 'http' | 'https';
+  /**
+   * `HTTPS` makes the API server speak TLS to the Service.
+   * @default UrlScheme.HTTP
+   */
+  readonly scheme?: UrlScheme;
   /** Port name or number; omitted means the default (or only unnamed) port. */
   readonly port?: string | number;
   /** Path and query after `/proxy/`, e.g. `_search?q=user:kimchy`. @default '' */
@@ -83,12 +102,18 @@ export interface ApiServerProxyTarget {
  * `https:NAME:` (https, default port: note the trailing colon) or `https:NAME:PORT`.
  */
 export function apiServerProxyPath(target: ApiServerProxyTarget): string {
-  const port = target.port === undefined ? '' : String(target.port);
-  const segment = target.scheme === 'https'
-    ? `https:${target.serviceName}:${port}`
-    : port ? `${target.serviceName}:${port}` : target.serviceName;
   const path = (target.path ?? '').replace(/^\/+/, '');
-  return `/api/v1/namespaces/${target.namespace}/services/${segment}/proxy/${path}`;
+  return `/api/v1/namespaces/${target.namespace}/services/${apiServerProxySegment(target)}/proxy/${path}`;
+}
+
+/**
+ * The SEGMENT of {@link apiServerProxyPath}. It is also the resource name RBAC sees for
+ * `services/proxy`, so a Role's `resourceNames` must list it exactly.
+ */
+export function apiServerProxySegment(target: ApiServerProxyTarget): string {
+  const port = target.port === undefined ? '' : String(target.port);
+  if (target.scheme === UrlScheme.HTTPS) return `https:${target.serviceName}:${port}`;
+  return port ? `${target.serviceName}:${port}` : target.serviceName;
 }
 
 /** The same path reached through `kubectl proxy` on this machine. */

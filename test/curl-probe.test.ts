@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { CurlProbe, CurlProbeMode, curlCheckCommand, SecureNginxApp, targetUrl } from '../lib';
 import { findObject, synthObjects, tempDir } from './support';
 
@@ -32,8 +32,8 @@ describe('CurlProbe', () => {
   let job!: CurlProbe;
   const objects = synthObjects((chart) => {
     const nginx = new SecureNginxApp(chart, 'Nginx', { secretName: 'nginxsecret', certificateStoreDir: store });
-    client = new CurlProbe(chart, 'Client', { target: nginx });
-    job = new CurlProbe(chart, 'Check', { target: nginx, mode: CurlProbeMode.JOB });
+    client = new CurlProbe(chart, 'Client', { target: nginx, name: 'curl-deployment', podLabels: { app: 'curlpod' } });
+    job = new CurlProbe(chart, 'Check', { target: nginx, mode: CurlProbeMode.JOB, name: 'curl-check' });
   });
 
   test('the docs client: curl-deployment, app: curlpod, idling with the CA mounted at /etc/nginx/ssl', () => {
@@ -65,10 +65,27 @@ describe('CurlProbe', () => {
     expect(container.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 100, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
   });
 
+  test('default names and labels never collide: several probes of one target are each their own workload', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'chart');
+    const nginx = new SecureNginxApp(chart, 'Nginx', { certificateStoreDir: store });
+    const probes = [
+      new CurlProbe(chart, 'ClientA', { target: nginx }), new CurlProbe(chart, 'ClientB', { target: nginx }),
+      new CurlProbe(chart, 'CheckA', { target: nginx, mode: CurlProbeMode.JOB }), new CurlProbe(chart, 'CheckB', { target: nginx, mode: CurlProbeMode.JOB }),
+    ];
+    const names = probes.map((p) => p.workload.name);
+    expect(new Set(names).size).toBe(4);
+    expect(new Set(probes.map((p) => JSON.stringify(p.podLabels))).size).toBe(4);
+    expect(names[0]).toMatch(/^chart-clienta-[0-9a-f]{8}$/);
+    expect(() => app.synth()).not.toThrow();
+  });
+
   test('rejects bad input naming the construct and field', () => {
     const chart = Testing.chart();
     const nginx = new SecureNginxApp(chart, 'Nginx', { certificateStoreDir: store });
     expect(() => new CurlProbe(chart, 'Bad', { target: nginx, caMountPath: 'etc/ssl', retries: -1 }))
       .toThrow(/CurlProbe at '.*Bad' has invalid props:[\s\S]*caMountPath: "etc\/ssl" is not absolute[\s\S]*retries: -1/);
+    expect(() => new CurlProbe(chart, 'Elsewhere', { target: nginx, namespace: 'qa' }))
+      .toThrow(/CurlProbe at '.*Elsewhere' has invalid props:\n {2}- namespace: "qa" is not the target's namespace "default", where its certificate Secret is/);
   });
 });

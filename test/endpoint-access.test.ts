@@ -1,7 +1,8 @@
+import * as kplus from 'cdk8s-plus-28';
 import { describeEndpointAccess, renderAccessMarkdown } from '../lib';
 
 const NGINX = {
-  serviceName: 'my-nginx', namespace: 'default', type: 'NodePort', caFile: '/etc/nginx/ssl/tls.crt',
+  serviceName: 'my-nginx', namespace: 'default', type: kplus.ServiceType.NODE_PORT, caFile: '/etc/nginx/ssl/tls.crt',
   ports: [{ name: 'http', port: 8080, tls: false }, { name: 'https', port: 443, tls: true, nodePort: 30443 }],
 };
 
@@ -26,11 +27,11 @@ describe('describeEndpointAccess', () => {
   });
 
   test('ClusterIP has no node addresses; ExternalName has no variables; LoadBalancer tells how to find its address', () => {
-    expect(describeEndpointAccess({ ...NGINX, type: 'ClusterIP' }).ports.every((p) => p.nodeAddress === undefined)).toBe(true);
-    const alias = describeEndpointAccess({ serviceName: 'my-service', namespace: 'default', type: 'ExternalName', externalName: 'my.database.example.com', ports: [] });
+    expect(describeEndpointAccess({ ...NGINX, type: kplus.ServiceType.CLUSTER_IP }).ports.every((p) => p.nodeAddress === undefined)).toBe(true);
+    const alias = describeEndpointAccess({ serviceName: 'my-service', namespace: 'default', type: kplus.ServiceType.EXTERNAL_NAME, externalName: 'my.database.example.com', ports: [] });
     expect(alias.envVars).toEqual([]);
     expect(alias.externalName).toBe('my.database.example.com');
-    expect(describeEndpointAccess({ ...NGINX, type: 'LoadBalancer' }).loadBalancerAddressCommand)
+    expect(describeEndpointAccess({ ...NGINX, type: kplus.ServiceType.LOAD_BALANCER }).loadBalancerAddressCommand)
       .toBe("kubectl get svc my-nginx -n default -o jsonpath='{.status.loadBalancer.ingress[0].ip}{.status.loadBalancer.ingress[0].hostname}'");
   });
 

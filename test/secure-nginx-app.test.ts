@@ -2,7 +2,7 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { readCertificateFacts } from '../lib/certificate';
 import { EgressPolicy, NginxImageFamily, NginxLocationMatch, SecureNginxApp, SecureNginxAppProps, SpreadWhenUnsatisfiable } from '../lib';
-import { decodeBase64, findObject, synthObjects, tempDir } from './support';
+import { decodeBase64, findObject, openssl, synthObjects, tempDir } from './support';
 
 const store = tempDir('nginx-store');
 
@@ -144,6 +144,31 @@ describe('SecureNginxApp props', () => {
     expect(nginx.serviceDnsNames[3]).toBe('my-nginx.team-a.svc.cluster.local');
   });
 
+  test('IP addresses in extraSans become IP SANs (clients match an address only against those)', () => {
+    const { app } = synthApp({ extraSans: ['10.0.0.7', 'fd00::7', 'web.example.com'] });
+    const sans = openssl(['x509', '-noout', '-ext', 'subjectAltName'], app.certificatePem);
+    expect(sans).toContain('IP Address:10.0.0.7');
+    expect(sans).toContain('IP Address:FD00:0:0:0:0:0:0:7');
+    expect(sans).toContain('DNS:web.example.com');
+    expect(sans).not.toContain('DNS:10.0.0.7');
+  });
+
+  test('container ports below 1024 only on request, and then the pod may bind them', () => {
+    const { objects } = synthApp({ containerHttpPort: 80, containerHttpsPort: 443, allowPrivilegedContainerPorts: true });
+    const pod = findObject(objects, 'Deployment', 'my-nginx').spec.template.spec;
+    expect(pod.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }]);
+    expect(pod.containers[0].ports).toEqual([{ containerPort: 80, name: 'http' }, { containerPort: 443, name: 'https' }]);
+    expect(findObject(synthApp().objects, 'Deployment', 'my-nginx').spec.template.spec.securityContext.sysctls).toBeUndefined();
+  });
+
+  test('the store keys a certificate by what the cluster sees: the same Secret and request from another construct path share it', () => {
+    const first = new SecureNginxApp(Testing.chart(), 'Nginx', { certificateStoreDir: store, name: 'shared' });
+    const elsewhere = new SecureNginxApp(new Chart(Testing.app(), 'other-chart'), 'Elsewhere', { certificateStoreDir: store, name: 'shared' });
+    expect(elsewhere.certificatePem).toBe(first.certificatePem);
+    const otherSecret = new SecureNginxApp(Testing.chart(), 'Nginx', { certificateStoreDir: store, name: 'shared', secretName: 'other-tls' });
+    expect(otherSecret.certificatePem).not.toBe(first.certificatePem);
+  });
+
   test('ClusterIP without node ports', () => {
     const { objects } = synthApp({ serviceType: kplus.ServiceType.CLUSTER_IP });
     const service = findObject(objects, 'Service', 'my-nginx');
@@ -157,12 +182,20 @@ describe('SecureNginxApp rejects bad input, naming the construct path and the fi
     ['name not DNS', { name: 'My_Nginx' }, /name: "My_Nginx" is invalid: a DNS-1035 label/],
     ['namespace not DNS', { namespace: 'Prod' }, /namespace: "Prod" is invalid: a DNS-1123 label/],
     ['port out of range', { httpsPort: 70000 }, /httpsPort: 70000 is not a valid port/],
-    ['port zero', { containerHttpPort: 0 }, /containerHttpPort: 0 is not a valid port/],
+    ['port zero', { containerHttpPort: 0, allowPrivilegedContainerPorts: true }, /containerHttpPort: 0 is not a valid port/],
     ['nodePort out of range', { httpNodePort: 8080 }, /httpNodePort: 8080 is outside the default NodePort range/],
     ['duplicate nodePorts', { httpNodePort: 30001, httpsNodePort: 30001 }, /httpsNodePort: 30001 is also httpNodePort/],
     ['nodePort on ClusterIP', { serviceType: kplus.ServiceType.CLUSTER_IP, httpNodePort: 30001 }, /httpNodePort: node ports need serviceType NodePort or LoadBalancer/],
-    ['zero validity', { certificateValidityDays: 0 }, /certificateValidityDays: 0 is not allowed: use an integer >= 1/],
-    ['weak key', { keySize: 1024 }, /keySize: 1024 is not allowed: use an integer >= 2048/],
+    ['zero validity', { certificateValidityDays: 0 }, /certificateValidityDays: 0 is not allowed: use an integer from 1 to 825/],
+    ['validity clients refuse', { certificateValidityDays: 826 }, /certificateValidityDays: 826 is not allowed: use an integer from 1 to 825/],
+    ['validity past year 9999', { certificateValidityDays: 3_300_000 }, /certificateValidityDays: 3300000 is not allowed/],
+    ['weak key', { keySize: 1024 }, /keySize: 1024 is not allowed: use one of 2048, 3072, 4096/],
+    ['odd key size', { keySize: 2049 }, /keySize: 2049 is not allowed: use one of 2048, 3072, 4096/],
+    ['non-standard key size', { keySize: 3000 }, /keySize: 3000 is not allowed/],
+    ['key size that takes minutes', { keySize: 16384 }, /keySize: 16384 is not allowed/],
+    ['key size that never finishes', { keySize: 1_000_000 }, /keySize: 1000000 is not allowed/],
+    ['privileged container port', { containerHttpPort: 80 }, /containerHttpPort: 80 is below 1024, which the non-root nginx \(uid 101\) cannot bind: use a port from 1024 \(the Service can still offer 80\), or set allowPrivilegedContainerPorts/],
+    ['privileged https container port', { containerHttpsPort: 443 }, /containerHttpsPort: 443 is below 1024/],
     ['bad secret name', { secretName: 'tls_secret' }, /secretName: "tls_secret" is invalid: a DNS-1123 subdomain/],
     ['bad SAN', { extraSans: ['ok.example.com', 'bad name'] }, /extraSans\[1\]: "bad name" is invalid: a DNS-1123 subdomain/],
   ];
@@ -176,6 +209,12 @@ describe('SecureNginxApp rejects bad input, naming the construct path and the fi
     const chart = Testing.chart();
     expect(() => new SecureNginxApp(chart, 'Nginx', { certificateStoreDir: store, httpsPort: 0, keySize: 512 }))
       .toThrow(/httpsPort[\s\S]*keySize/);
+  });
+
+  test('an IP address in extraSans is not taken for a DNS name, and a bad one is still an error', () => {
+    const chart = Testing.chart();
+    expect(() => new SecureNginxApp(chart, 'Nginx', { certificateStoreDir: store, extraSans: ['10.0.0.300'] }))
+      .toThrow(/extraSans\[0\]: "10.0.0.300" looks like an IPv4 address but is not one/);
   });
 
   test('checks props before generating any key material', () => {

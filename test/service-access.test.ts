@@ -3,6 +3,7 @@ import {
   kubectlProxyUrl,
   serviceDnsNames,
   serviceEnvVarPrefix,
+  UrlScheme,
   serviceEnvVars,
 } from '../lib/service-access';
 
@@ -45,7 +46,7 @@ describe('apiServerProxyPath', () => {
   test('the docs examples', () => {
     expect(apiServerProxyPath({ ...base, path: '_search?q=user:kimchy' }))
       .toBe('/api/v1/namespaces/kube-system/services/elasticsearch-logging/proxy/_search?q=user:kimchy');
-    expect(apiServerProxyPath({ ...base, scheme: 'https', path: '_cluster/health?pretty=true' }))
+    expect(apiServerProxyPath({ ...base, scheme: UrlScheme.HTTPS, path: '_cluster/health?pretty=true' }))
       .toBe('/api/v1/namespaces/kube-system/services/https:elasticsearch-logging:/proxy/_cluster/health?pretty=true');
     expect(apiServerProxyPath(base)).toBe('/api/v1/namespaces/kube-system/services/elasticsearch-logging/proxy/');
   });
@@ -53,7 +54,7 @@ describe('apiServerProxyPath', () => {
   test('port by name or number, over http or https', () => {
     expect(apiServerProxyPath({ namespace: 'default', serviceName: 'my-nginx', port: 'http' }))
       .toBe('/api/v1/namespaces/default/services/my-nginx:http/proxy/');
-    expect(apiServerProxyPath({ namespace: 'default', serviceName: 'my-nginx', port: 443, scheme: 'https' }))
+    expect(apiServerProxyPath({ namespace: 'default', serviceName: 'my-nginx', port: 443, scheme: UrlScheme.HTTPS }))
       .toBe('/api/v1/namespaces/default/services/https:my-nginx:443/proxy/');
     expect(apiServerProxyPath({ namespace: 'default', serviceName: 'my-nginx', path: '/index.html' }))
       .toBe('/api/v1/namespaces/default/services/my-nginx/proxy/index.html');

@@ -10,6 +10,8 @@ export interface KubernetesManifestValidationProperties {
   versions?: string[];
   /** Files of CustomResourceDefinitions (relative to the app's folder) whose resources are validated too (default: none). */
   crds?: string[];
+  /** Reject pods that get an API token automounted (default: false); see ValidateOptions.noAutomountedTokens. */
+  noAutomountedTokens?: boolean;
 }
 
 /**
@@ -19,10 +21,12 @@ export interface KubernetesManifestValidationProperties {
 export class KubernetesManifestValidation implements Validation {
   private readonly versions: string[];
   private readonly crdFiles: string[];
+  private readonly noAutomountedTokens: boolean;
 
   constructor(properties: KubernetesManifestValidationProperties = {}) {
     this.versions = properties.versions ?? DEFAULT_VERSIONS;
     this.crdFiles = (properties.crds ?? []).map(file => path.resolve(file));
+    this.noAutomountedTokens = properties.noAutomountedTokens ?? false;
   }
 
   async validate(context: ValidationContext): Promise<void> {
@@ -33,7 +37,9 @@ export class KubernetesManifestValidation implements Validation {
     // own (`kubectl apply -f dist/`, `kubectl apply -f dist/steps/NN-name/`), so each is one set.
     const folders = new Map<string, ManifestDocument[]>();
     for (const doc of docs) folders.set(path.dirname(doc.file), [...folders.get(path.dirname(doc.file)) ?? [], doc]);
-    const violations = [...folders.values()].flatMap(folderDocs => validateManifests(folderDocs, { versions: this.versions, crdFiles: this.crdFiles }));
+    const violations = [...folders.values()].flatMap(folderDocs => validateManifests(folderDocs, {
+      versions: this.versions, crdFiles: this.crdFiles, noAutomountedTokens: this.noAutomountedTokens,
+    }));
     for (const violation of violations) {
       context.report.addViolation({
         ruleName: violation.rule,

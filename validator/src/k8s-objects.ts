@@ -1,26 +1,10 @@
+import { effectiveNamespace } from './name-formats';
+import { redactKeyMaterial } from './redact';
 import { ManifestDocument, Violation } from './types';
-
-/** Built-in kinds that live outside namespaces; every other kind is namespaced. */
-const CLUSTER_SCOPED_KINDS = new Set([
-  'APIService', 'CertificateSigningRequest', 'ClusterRole', 'ClusterRoleBinding', 'ClusterTrustBundle',
-  'ComponentStatus', 'CSIDriver', 'CSINode', 'CustomResourceDefinition', 'DeviceClass', 'FlowSchema',
-  'IngressClass', 'IPAddress', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
-  'MutatingWebhookConfiguration', 'Namespace', 'Node', 'PersistentVolume', 'PriorityClass',
-  'PriorityLevelConfiguration', 'RuntimeClass', 'ServiceCIDR', 'StorageClass', 'StorageVersionMigration',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration',
-  'VolumeAttachment', 'VolumeAttributesClass',
-]);
-
-/** The API group of an apiVersion: `apps/v1` -> `apps`, `v1` -> `` (the core group). */
-export function apiGroupOf(apiVersion: unknown): string {
-  const text = String(apiVersion ?? '');
-  return text.includes('/') ? text.slice(0, text.lastIndexOf('/')) : '';
-}
 
 /** The namespace an object ends up in, or undefined for cluster-scoped kinds. */
 export function namespaceOf(object: any): string | undefined {
-  if (CLUSTER_SCOPED_KINDS.has(object?.kind)) return undefined;
-  return object?.metadata?.namespace ?? 'default';
+  return effectiveNamespace(object?.kind, object?.metadata?.namespace);
 }
 
 /** `Kind/namespace/name` for namespaced objects, `Kind/name` for cluster-scoped ones. */
@@ -30,14 +14,15 @@ export function describeObject(object: any): string {
   return [object?.kind ?? '<no kind>', namespace, name].filter(part => part !== undefined).join('/');
 }
 
-/** Builds a violation whose message names the file, the object and the field path. */
-export function violationAt(doc: ManifestDocument, rule: string, path: string, problem: string, fix: string): Violation {
-  const location = `${doc.file}: ${describeObject(doc.object)} ${path || '(document)'}`;
+/** Builds a violation whose message names the file, the object and the field path (never key material). */
+export function violationAt(doc: ManifestDocument, rule: string, unsafePath: string, unsafeProblem: string, unsafeFix: string): Violation {
+  const [path, problem, fix] = [unsafePath, unsafeProblem, unsafeFix].map(redactKeyMaterial);
+  const location = redactKeyMaterial(`${doc.file}: ${describeObject(doc.object)} ${path || '(document)'}`);
   return {
     rule,
     file: doc.file,
-    kind: String(doc.object?.kind ?? ''),
-    name: String(doc.object?.metadata?.name ?? ''),
+    kind: redactKeyMaterial(String(doc.object?.kind ?? '')),
+    name: redactKeyMaterial(String(doc.object?.metadata?.name ?? '')),
     namespace: namespaceOf(doc.object),
     path,
     message: `${location}: ${problem}. Fix: ${fix}`,

@@ -5,6 +5,7 @@ import Ajv, { ErrorObject, Format, ValidateFunction } from 'ajv';
 import { CustomResourceSchema } from './custom-resources';
 import { childPath, pointerToFieldPath } from './field-path';
 import { asRecord, violationAt } from './k8s-objects';
+import { quotableValue } from './redact';
 import { ManifestDocument, Rule, Violation } from './types';
 
 export const DEFAULT_VERSIONS = ['v1.28.0', 'v1.30.0', 'v1.36.0'];
@@ -260,7 +261,10 @@ function schemaProblems(errors: ErrorObject[], object: unknown): Array<{ path: s
 
 function describeError(error: ErrorObject, object: unknown): { path: string; problem: string; fix: string } {
   const path = pointerToFieldPath(error.instancePath, object);
-  const actual = `${JSON.stringify(error.data)} (${jsonTypeOf(error.data)})`;
+  // A Secret's values are never quoted, nor anything else that looks like key material.
+  const isSecretValue = asRecord(object).kind === 'Secret' && /^\/(data|stringData)(\/|$)/.test(error.instancePath);
+  const quoted = quotableValue(error.data, isSecretValue);
+  const actual = `${quoted} (${jsonTypeOf(error.data)})`;
   switch (error.keyword) {
     case 'required': {
       const field = childPath(path, error.params.missingProperty);
@@ -277,11 +281,11 @@ function describeError(error: ErrorObject, object: unknown): { path: string; pro
     }
     case 'enum': {
       const allowed = error.params.allowedValues.map((value: unknown) => JSON.stringify(value)).join(', ');
-      return { path, problem: `must be one of ${allowed} but is ${JSON.stringify(error.data)}`, fix: `set ${path} to one of ${allowed}` };
+      return { path, problem: `must be one of ${allowed} but is ${quoted}`, fix: `set ${path} to one of ${allowed}` };
     }
     case 'format': {
       const expected = FORMAT_DESCRIPTIONS[error.params.format] ?? error.params.format;
-      return { path, problem: `must be ${expected} but is ${JSON.stringify(error.data)}`, fix: `make ${path} ${expected}` };
+      return { path, problem: `must be ${expected} but is ${quoted}`, fix: `make ${path} ${expected}` };
     }
     default:
       return { path, problem: `${error.message} (value ${actual})`, fix: `correct ${path} as the Kubernetes API reference describes it` };

@@ -1,5 +1,6 @@
 import { readCustomResourceSchemas, shippedCrdFiles } from './custom-resources';
 import { CROSS_OBJECT_RULES } from './rules';
+import { apiTokenNotAutomounted } from './rules/service-accounts';
 import { CustomResourceSchemas, DEFAULT_VERSIONS, defaultSchemasDir, schemaRule } from './schema-validation';
 import { ManifestDocument, Violation } from './types';
 
@@ -14,6 +15,11 @@ export interface ValidateOptions {
    * against their schemas, besides the CRDs this package ships (default: none).
    */
   crdFiles?: string[];
+  /**
+   * Reject every pod that gets an API token automounted, so that only pods mounting a projected
+   * ServiceAccount token hold one (default: false; the docs' own examples rely on automounting).
+   */
+  noAutomountedTokens?: boolean;
 }
 
 const customResourcesByFiles = new Map<string, CustomResourceSchemas>();
@@ -33,5 +39,6 @@ export function validateManifests(docs: ManifestDocument[], options: ValidateOpt
     schemasDir: options.schemasDir ?? defaultSchemasDir(),
     customResources: customResourcesFor(options.crdFiles ?? []),
   });
-  return [schemas, ...CROSS_OBJECT_RULES].flatMap(rule => rule(docs));
+  const tokenRules = options.noAutomountedTokens ? [apiTokenNotAutomounted] : [];
+  return [schemas, ...CROSS_OBJECT_RULES, ...tokenRules].flatMap(rule => rule(docs));
 }

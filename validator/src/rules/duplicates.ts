@@ -1,9 +1,9 @@
-import { apiGroupOf, describeObject, namespaceOf, violationAt } from '../k8s-objects';
+import { describeObject, violationAt } from '../k8s-objects';
+import { objectIdentity } from '../name-formats';
 import { ManifestDocument, Rule } from '../types';
 
-/** What the API server identifies an object by: one object per group, kind, namespace and name. */
 function identityOf(object: any): string {
-  return JSON.stringify([apiGroupOf(object?.apiVersion), object?.kind, namespaceOf(object) ?? '', object?.metadata?.name]);
+  return objectIdentity(object?.apiVersion, object?.kind, object?.metadata?.namespace, object?.metadata?.name);
 }
 
 /** A second object with the same identity would overwrite the first on `kubectl apply`. */

@@ -5,6 +5,7 @@ import { networkPolicySelectsWorkload } from './network-policies';
 import { nginxFilesMounted, nginxListenPortsDeclared } from './nginx';
 import { nodePorts, portNames, portRanges } from './ports';
 import { externalNameWithoutSelector, serviceSelectsWorkload, serviceTargetPorts } from './services';
+import { projectedTokenExpiration, rbacNoWildcards, roleBindingReferences } from './service-accounts';
 import { tlsSecretKeys } from './tls-secrets';
 import { mountPathsUnique, volumeMountsDeclared, volumeSourcesExist } from './volumes';
 import { workloadSelectorMatchesTemplate } from './workload-selectors';
@@ -32,4 +33,7 @@ export const CROSS_OBJECT_RULES: Rule[] = [
   ingressBackends,
   ingressTlsSecrets,
   networkPolicySelectsWorkload,
+  rbacNoWildcards,
+  roleBindingReferences,
+  projectedTokenExpiration,
 ];

@@ -1,5 +1,5 @@
 import { asArray, describeObject, ofKind, violationAt } from '../k8s-objects';
-import { checkFormat, dns1123Label, ianaServiceName, inPortRange, NODE_PORT_RANGE, PORT_RANGE } from '../name-formats';
+import { checkFormat, dns1123Label, ianaServiceName, inPortRange, NODE_PORT_RANGE, nodePortClash, PORT_RANGE } from '../name-formats';
 import { containersOf, podTemplatesOf } from '../pod-templates';
 import { ManifestDocument, Rule, Violation } from '../types';
 
@@ -77,7 +77,7 @@ function nodePortClaims(docs: ManifestDocument[]): NodePortClaim[] {
 function nodePortViolations(claim: NodePortClaim, earlierClaims: NodePortClaim[]): Violation[] {
   const { service, path, nodePort } = claim;
   const type = service.object.spec?.type ?? 'ClusterIP';
-  const clash = earlierClaims.find(other => other.nodePort === nodePort && (other.service !== service || other.protocol === claim.protocol));
+  const clash = nodePortClash(claim, earlierClaims);
   return [
     ...(type === 'NodePort' || type === 'LoadBalancer' ? [] : [violationAt(service, 'service-node-port', path,
       `nodePort may only be set on NodePort or LoadBalancer Services, not ${type}`, 'remove the nodePort or change spec.type to NodePort')]),

@@ -1,11 +1,22 @@
 import { asArray, dataKeysOf, findObject, violationAt } from '../k8s-objects';
-import { volumeSourceRefs } from '../mounted-files';
+import { volumeSourceRefs, VolumeSourceRef } from '../mounted-files';
 import { containersOf, PodTemplate, podTemplatesOf } from '../pod-templates';
 import { ManifestDocument, Rule, Violation } from '../types';
 
+/**
+ * kube-controller-manager publishes the cluster CA as ConfigMap `kube-root-ca.crt` (key `ca.crt`) in
+ * every namespace (Kubernetes 1.21+); projected ServiceAccount token volumes use it.
+ */
+const CLUSTER_PUBLISHED_CONFIGMAPS: Record<string, string[]> = { 'kube-root-ca.crt': ['ca.crt'] };
+
+function isClusterPublished(ref: VolumeSourceRef): boolean {
+  const keys = typeof ref.name === 'string' ? CLUSTER_PUBLISHED_CONFIGMAPS[ref.name] : undefined;
+  return ref.kind === 'ConfigMap' && keys !== undefined && asArray(ref.items).every(item => keys.includes(item?.key));
+}
+
 /** Problems with one volume's Secret/ConfigMap sources: missing objects and missing `items` keys. */
 function volumeSourceViolations(template: PodTemplate, volume: any, volumePath: string, docs: ManifestDocument[]): Violation[] {
-  return volumeSourceRefs(volume).filter(ref => !ref.optional).flatMap(ref => {
+  return volumeSourceRefs(volume).filter(ref => !ref.optional && !isClusterPublished(ref)).flatMap(ref => {
     const source = findObject(docs, ref.kind, template.namespace, ref.name);
     if (!source) {
       return [violationAt(template.doc, 'volume-source-exists', `${volumePath}.${ref.namePath}`,
