@@ -74,8 +74,11 @@ export interface EndpointDescription {
 
 /** An HTTPRoute to the Service, for the access map. */
 export interface GatewayRouteAccess {
+  /** Name of the HTTPRoute. */
   readonly name: string;
+  /** Host names it matches. */
   readonly hostnames: readonly string[];
+  /** Path prefix it matches. */
   readonly pathPrefix: string;
   /** Set when the Gateway's HTTPS listener is known. */
   readonly urls: readonly string[];
@@ -85,14 +88,26 @@ export interface GatewayRouteAccess {
 
 /** A VirtualService splitting the Service's traffic, for the access map. */
 export interface MeshSplitAccess {
+  /** Name of the VirtualService. */
   readonly name: string;
+  /** The subsets and their shares. */
   readonly subsets: readonly MeshSubsetShare[];
 }
 
 /** A subset and its share of the requests, in percent. */
 export interface MeshSubsetShare {
+  /** Subset name (DestinationRule subset). */
   readonly name: string;
+  /** Share of the requests, in percent. */
   readonly weight: number;
+}
+
+/** The headless twin of a Service: one name for every pod IP, and a record per pod. */
+export interface HeadlessServiceAccess {
+  /** Its fully qualified name, which cluster DNS answers with every ready pod's IP. */
+  readonly dnsName: string;
+  /** The per-pod record form under it. */
+  readonly podDnsForm: string;
 }
 
 /** Discovery beyond the Service's names: pod records, a headless Service, DNS checks. */
@@ -102,7 +117,7 @@ export interface DiscoveryAccess {
   /** Lists the backend pods' records (when the pods are known). */
   readonly podDnsNamesCommand?: string;
   /** The headless Service's name (all pod IPs) and per-pod record form. */
-  readonly headless?: { readonly dnsName: string; readonly podDnsForm: string };
+  readonly headless?: HeadlessServiceAccess;
   /** `kubectl cluster-info` style lines, one per port. */
   readonly clusterInfoLines: string[];
   /** Commands that check DNS from a pod. */
@@ -132,17 +147,23 @@ export interface NetworkPeerDescription {
 
 /** One ingress rule of a NetworkPolicy: these peers, on these container ports. */
 export interface NetworkPolicyRuleDescription {
+  /** Who the rule admits. */
   readonly peers: readonly NetworkPeerDescription[];
+  /** The container ports it admits them to, by name or number. */
   readonly targetPorts: readonly (number | string)[];
 }
 
+/** The NetworkPolicy guarding an endpoint's pods, as the access map describes it. */
 export interface NetworkPolicyDescription {
+  /** Name of the NetworkPolicy. */
   readonly name: string;
+  /** Its ingress rules; a client no rule admits is refused. */
   readonly rules: readonly NetworkPolicyRuleDescription[];
 }
 
 /** Whether the NetworkPolicy lets one route through, and who gets through. */
 export interface RouteAdmission {
+  /** Whether the route's clients get through. */
   readonly allowed: boolean;
   /** Who is admitted, or why nobody is, in words. */
   readonly detail: string;
@@ -208,8 +229,11 @@ export interface EndpointAccess {
   readonly ingressAdmission?: RouteAdmission;
   /** The NetworkPolicy guarding the pods: who it admits; everyone else is refused. */
   readonly networkPolicy?: NetworkPolicyDescription;
+  /** Pod records, the headless Service, DNS checks. */
   readonly discovery: DiscoveryAccess;
+  /** Gateway API routes to the Service. */
   readonly gatewayRoutes: readonly GatewayRouteAccess[];
+  /** Service mesh traffic splits of the Service. */
   readonly meshSplits: readonly MeshSplitAccess[];
 }
 

@@ -243,7 +243,9 @@ export class ExposedEndpoint extends Construct {
   public debugService?: k8s.KubeService;
   /** The headless twin of the Service (per-pod DNS records), from {@link addHeadlessService}. */
   public headlessService?: k8s.KubeService;
+  /** The Gateway API routes added with {@link addGatewayRoute}. */
   public readonly gatewayRoutes: GatewayRoute[] = [];
+  /** The Istio traffic splits added with {@link addIstioTrafficSplit}. */
   public readonly istioTrafficSplits: IstioTrafficSplit[] = [];
   private readonly externalName?: string;
   private readonly clusterDomain: string;

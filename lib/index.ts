@@ -44,11 +44,11 @@ export { IstioTrafficSplit, ISTIO_NETWORKING_VERSION, virtualServiceSpec, destin
 export type { IstioTrafficSplitOptions, IstioTrafficSplitProps, IstioSubset } from './istio-routes';
 export { KongRoute, KongLoadBalancing, KONG_CONFIGURATION_GROUP, kongPlugin, legacyKongIngress, kongRouteAnnotations, kongServiceAnnotations } from './kong-route';
 export type {
-  KongRouteOptions, KongRouteProps, KongPluginOptions, KongRouteAnnotationOptions, KongServiceAnnotationOptions, KongResource,
+  KongRouteOptions, KongRouteProps, KongPluginOptions, KongRouteAnnotationOptions, KongServiceAnnotationOptions, KongResource, KongResourceMetadata,
 } from './kong-route';
 export {
   SERVICE_ACCOUNT_MOUNT_PATH, IN_CLUSTER_API_SERVER, API_SERVER_ADDRESS_COMMAND, DNS_CHECK_IMAGE, podDnsName, headlessPodDnsName, podDnsNamesCommand,
   clusterInfoLine, inClusterProxyUrl, kubectlGetRawCommand, dnsCheckCommands,
 } from './discovery-access';
-export type { DiscoveryAccess, GatewayRouteAccess, MeshSplitAccess, MeshSubsetShare } from './endpoint-access';
+export type { DiscoveryAccess, HeadlessServiceAccess, GatewayRouteAccess, MeshSplitAccess, MeshSubsetShare } from './endpoint-access';
 export { apiServerProxySegment } from './service-access';

@@ -82,7 +82,9 @@ export interface NginxServerConfigOptions {
 
 /** One problem with config options, named by the option it is in (e.g. `locations[1].path`). */
 export interface NginxConfigProblem {
+  /** The option (path) the problem is in. */
   readonly field: string;
+  /** What nginx would do, and how to fix it. */
   readonly problem: string;
 }
 

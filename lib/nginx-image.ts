@@ -69,6 +69,7 @@ export function parseImageReference(reference: string): ImageReference {
   return { repository, tag, digest };
 }
 
+/** `repo[:tag][@digest]`: the reference the container runs. */
 export function formatImageReference(image: ImageReference): string {
   return `${image.repository}${image.tag ? `:${image.tag}` : ''}${image.digest ? `@${image.digest}` : ''}`;
 }

@@ -90,9 +90,13 @@ export interface NginxMetricsProps extends NginxMetricsOptions {
  * with a `metrics` port, and, when asked, a ServiceMonitor.
  */
 export class NginxMetrics extends Construct {
+  /** The exporter sidecar container. */
   public readonly exporter: kplus.Container;
+  /** The `<name>-metrics` Service the ServiceMonitor selects. */
   public readonly service: k8s.KubeService;
+  /** The ServiceMonitor, when asked for. */
   public readonly serviceMonitor?: ApiObject;
+  /** Container (and Service) port of the metrics. */
   public readonly port: number;
 
   constructor(scope: Construct, id: string, props: NginxMetricsProps) {

@@ -125,7 +125,9 @@ export const DEFAULT_REPLICAS = 2;
  * HorizontalPodAutoscaler, a PodDisruptionBudget, and topology spread across nodes (and zones).
  */
 export class ReplicaScaling extends Construct {
+  /** The HorizontalPodAutoscaler, when autoscaling is set. */
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
+  /** The PodDisruptionBudget, unless turned off or only one replica can run. */
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
   /** The fewest pods that run (the fixed count, or the autoscaler's minimum). */
   public readonly minReplicas: number;

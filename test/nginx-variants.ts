@@ -47,11 +47,11 @@ export const CUSTOM_LOCATION_ANSWERS = [
   { path: '/notes.txt', body: 'text\n' },
 ];
 
-function app(props: SecureNginxAppProps, more?: (chart: Chart, nginx: SecureNginxApp) => void): NginxVariant['build'] {
+function app(props: SecureNginxAppProps, more?: (nginx: SecureNginxApp, check: CurlProbe) => void): NginxVariant['build'] {
   return (chart, certificateStoreDir) => {
     const nginx = new SecureNginxApp(chart, 'Nginx', { certificateStoreDir, ...props });
-    new CurlProbe(chart, 'Check', { target: nginx, mode: CurlProbeMode.JOB });
-    more?.(chart, nginx);
+    const check = new CurlProbe(chart, 'Check', { target: nginx, mode: CurlProbeMode.JOB });
+    more?.(nginx, check);
     return nginx;
   };
 }
@@ -87,9 +87,9 @@ export const NGINX_VARIANTS: readonly NginxVariant[] = [
         scrapers: [{ namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }],
       },
       egress: EgressPolicy.DNS_ONLY,
-    }, (_chart, nginx) => {
+    }, (nginx, check) => {
       nginx.endpoint.addIngress({ host: 'web.example.com', className: 'nginx', tls: nginx.backend.tls });
-      nginx.endpoint.allowFrom([{ podLabels: { app: 'curl-check' } }]);
+      nginx.endpoint.allowFrom([{ podLabels: check.podLabels }]);
       nginx.endpoint.allowExternalTraffic();
     }),
   },
