@@ -99,11 +99,12 @@ describe('the shipped ServiceMonitor CRD', () => {
     expect(validateManifests(parseManifests(monitor({ port: 'metrics', interval: '30s' }), 'monitor.yaml'))).toEqual([]);
   });
 
-  test('rejects a misspelt field and a malformed interval', () => {
-    const messages = validateManifests(parseManifests(monitor({ prot: 'metrics', interval: '30 seconds' }), 'monitor.yaml')).map(v => v.message);
+  test('rejects a misspelt field and a wrong type', () => {
+    const messages = validateManifests(parseManifests(monitor({ prot: 'metrics', honorLabels: 'yes' }), 'monitor.yaml')).map(v => v.message);
     expect(messages).toEqual(expect.arrayContaining([
-      expect.stringMatching(/spec\.endpoints\[0\]\.prot: unknown field "prot"/),
-      expect.stringMatching(/spec\.endpoints\[0\]\.interval/),
+      expect.stringMatching(/spec\.endpoints\[0\]\.honorLabels: must be of type boolean/),
+      expect.stringMatching(/spec\.endpoints\[0\]\.prot: unknown field "prot".*did you mean spec\.endpoints\[0\]\.port/),
     ]));
+    expect(messages).toHaveLength(2);
   });
 });
