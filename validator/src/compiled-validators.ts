@@ -1,6 +1,7 @@
 import type Ajv from 'ajv';
 import type { AnySchema, Format, ValidateFunction } from 'ajv';
-import { codeFingerprint, ValidatorCache } from './validator-cache';
+import * as vm from 'vm';
+import { codeFingerprint, sha256, ValidatorCache } from './validator-cache';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -40,28 +41,48 @@ export class SchemaCompiler {
     this.ajv.addSchema(schema, id);
   }
 
-  /** The validator of a schema, or of a `${id}#/...` reference into an added one, and its code. */
-  compile(schemaOrRef: AnySchema | string): { value: ValidateFunction; body: string } {
+  /** The standalone code of the validator of a schema, or of a `${id}#/...` reference into an added one. */
+  compile(schemaOrRef: AnySchema | string): string {
     const validate = typeof schemaOrRef === 'string' ? this.ajv.getSchema(schemaOrRef) : this.ajv.compile(schemaOrRef);
     if (!validate) throw new Error(`no schema ${schemaOrRef}`);
     const standaloneCode: typeof import('ajv/dist/standalone').default = require('ajv/dist/standalone').default;
-    return { value: validate, body: standaloneCode(this.ajv, validate) };
+    return standaloneCode(this.ajv, validate);
   }
 }
 
 /**
- * The validator cached under key (a name for its schema and how it was made strict), else the one
- * compile() makes, cached for next time. Cached code runs with the formats and ajv runtime of this process.
+ * The validator whose code is cached under key (a name for its schema and how it was made strict),
+ * else the one compile() writes, cached for next time. Either way the validator that runs is loaded
+ * from its standalone code, with the formats and ajv runtime of this process.
  */
-export function cachedValidator(cache: ValidatorCache, key: string, compile: () => { value: ValidateFunction; body: string }): ValidateFunction {
-  return cache.through(`validator ${COMPILER} ${key}`, loadValidator, compile);
+export function cachedValidator(cache: ValidatorCache, key: string, compile: () => string): ValidateFunction {
+  const codeKey = `validator ${COMPILER} ${key}`;
+  const stored = cache.read(codeKey);
+  const fromCache = stored && loadValidator(cache, codeKey, stored.toString('utf8'));
+  if (fromCache) return fromCache;
+  const code = compile();
+  cache.write(codeKey, code);
+  const compiled = loadValidator(cache, codeKey, code);
+  if (!compiled) throw new Error(`the validator compiled for ${key} does not load`);
+  return compiled;
 }
 
-function loadValidator(code: string): ValidateFunction | undefined {
+/**
+ * Runs a validator's standalone code. V8's compiled form of it is cached as well, made once the
+ * validations of this run are done, so that it holds the functions that ran: loading that instead
+ * of parsing and compiling megabytes of generated code makes a cached run several times cheaper.
+ */
+function loadValidator(cache: ValidatorCache, codeKey: string, code: string): ValidateFunction | undefined {
+  // V8 checks little more than the length of the source its data was made from: key it by the exact code.
+  const v8Key = `v8 ${process.version} ${process.arch} ${sha256(code)} ${codeKey}`;
+  const cachedData = cache.read(v8Key);
   try {
+    const script = new vm.Script(`(function (require, module, exports, formats) {${code}\n})`, { filename: 'compiled-validator.js', cachedData });
     const module = { exports: {} as unknown };
-    new Function('require', 'module', 'exports', 'formats', code)(require, module, module.exports, FORMATS);
-    return typeof module.exports === 'function' ? module.exports as ValidateFunction : undefined;
+    script.runInThisContext()(require, module, module.exports, FORMATS);
+    if (typeof module.exports !== 'function') return undefined;
+    if (!cachedData || script.cachedDataRejected) setImmediate(() => cache.write(v8Key, script.createCachedData()));
+    return module.exports as ValidateFunction;
   } catch {
     return undefined;
   }

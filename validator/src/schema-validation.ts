@@ -89,7 +89,7 @@ class KubernetesSchemas {
 
   constructor(readonly version: string, private readonly file: string, private readonly cache: ValidatorCache) {
     this.key = `k8s ${sha256(fs.readFileSync(file))} ${THIS_CODE}`;
-    this.index = cache.through(`${this.key} index`, decodeIndex, () => encodeIndex(indexKinds(this.definitions())));
+    this.index = this.cachedIndex();
   }
 
   validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
@@ -105,6 +105,16 @@ class KubernetesSchemas {
   /** The apiVersions under which this version serves a kind, to suggest a fix for a wrong one. */
   apiVersionsOf(kind: string): string[] {
     return this.index.apiVersionsByKind.get(kind) ?? [];
+  }
+
+  private cachedIndex(): KindIndex {
+    const key = `${this.key} index`;
+    const stored = this.cache.read(key);
+    const cached = stored && decodeIndex(stored);
+    if (cached) return cached;
+    const index = indexKinds(this.definitions());
+    this.cache.write(key, encodeIndex(index));
+    return index;
   }
 
   /** The definitions document, made strict: read only when something is not cached. */
@@ -138,13 +148,13 @@ function indexKinds(document: any): KindIndex {
   return index;
 }
 
-function encodeIndex(index: KindIndex): { value: KindIndex; body: string } {
-  return { value: index, body: JSON.stringify({ definitionByKind: [...index.definitionByKind], apiVersionsByKind: [...index.apiVersionsByKind] }) };
+function encodeIndex(index: KindIndex): string {
+  return JSON.stringify({ definitionByKind: [...index.definitionByKind], apiVersionsByKind: [...index.apiVersionsByKind] });
 }
 
-function decodeIndex(body: string): KindIndex | undefined {
+function decodeIndex(body: Buffer): KindIndex | undefined {
   try {
-    const { definitionByKind, apiVersionsByKind } = JSON.parse(body);
+    const { definitionByKind, apiVersionsByKind } = JSON.parse(body.toString('utf8'));
     return { definitionByKind: new Map(definitionByKind), apiVersionsByKind: new Map(apiVersionsByKind) };
   } catch {
     return undefined;

@@ -21,10 +21,10 @@ export function codeFingerprint(moduleFile: string): string {
 }
 
 /**
- * Text entries kept between runs (compiled validators, kind indexes), each stored under a key that
+ * Entries kept between runs (compiled validators, kind indexes), each stored under a key that
  * names everything it was made from, so a changed input is another key rather than a stale entry.
  * Any failure (a missing, corrupt or foreign entry, a folder that cannot be written or is not safely
- * ours) is a miss: the caller builds the value again, so the cache only ever saves time.
+ * ours) is a miss: the caller makes the value again, so the cache only ever saves time.
  */
 export class ValidatorCache {
   /**
@@ -39,36 +39,27 @@ export class ValidatorCache {
 
   constructor(private readonly dir: string | undefined) {}
 
-  /** The value under key: decode(body) of a sound entry, else build()'s value, stored for next time. */
-  through<T>(key: string, decode: (body: string) => T | undefined, build: () => { value: T; body: string }): T {
-    const body = this.read(key);
-    const stored = body === undefined ? undefined : decode(body);
-    if (stored !== undefined) return stored;
-    const built = build();
-    this.write(key, built.body);
-    return built.value;
-  }
-
-  private read(key: string): string | undefined {
+  /** The body stored under key, if a sound entry is there. */
+  read(key: string): Buffer | undefined {
     if (!this.isUsable(false)) return undefined;
-    let text: string;
+    let entry: Buffer;
     try {
-      text = fs.readFileSync(this.fileOf(key), 'utf8');
+      entry = fs.readFileSync(this.fileOf(key));
     } catch {
       return undefined;
     }
-    const newline = text.indexOf('\n');
-    const body = text.slice(newline + 1);
-    return newline > 0 && text.slice(0, newline) === headerOf(key, body) ? body : undefined;
+    const newline = entry.indexOf(0x0a);
+    const body = entry.subarray(newline + 1);
+    return newline > 0 && entry.subarray(0, newline).toString('utf8') === headerOf(key, body) ? body : undefined;
   }
 
-  /** Write-to-temp-then-rename: a reader sees a whole entry or none, whatever runs beside it. */
-  private write(key: string, body: string): void {
+  /** Stores body under key, or nothing when the folder is unusable. Write-then-rename: a reader sees a whole entry or none. */
+  write(key: string, body: string | Uint8Array): void {
     if (!this.isUsable(true)) return;
     const file = this.fileOf(key);
     const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      fs.writeFileSync(temporary, `${headerOf(key, body)}\n${body}`, { mode: 0o600, flag: 'wx' });
+      fs.writeFileSync(temporary, Buffer.concat([Buffer.from(`${headerOf(key, body)}\n`), Buffer.from(body)]), { mode: 0o600, flag: 'wx' });
       fs.renameSync(temporary, file);
     } catch {
       fs.rmSync(temporary, { force: true });
@@ -98,7 +89,7 @@ export class ValidatorCache {
 }
 
 /** The entry's first line: its key and a checksum of the rest, so a corrupt or misplaced entry is never used. */
-function headerOf(key: string, body: string): string {
+function headerOf(key: string, body: string | Uint8Array): string {
   return `// ${JSON.stringify(key)} sha256:${sha256(body)}`;
 }
 

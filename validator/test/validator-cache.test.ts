@@ -27,73 +27,73 @@ function impossibleDir(): string {
 }
 
 /** Every entry file of a cache folder, by name. */
-function entriesOf(dir: string): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(dir).map(name => [name, fs.readFileSync(path.join(dir, name), 'utf8')]));
+function entriesOf(dir: string): Record<string, Buffer> {
+  return Object.fromEntries(fs.readdirSync(dir).map(name => [name, fs.readFileSync(path.join(dir, name))]));
 }
 
 /** The key an entry was stored under (its first line names it). */
-function keyOf(entry: string): string {
-  const header = entry.slice(0, entry.indexOf('\n'));
+function keyOf(entry: Buffer): string {
+  const header = entry.subarray(0, entry.indexOf(0x0a)).toString('utf8');
   return JSON.parse(header.slice('// '.length, header.lastIndexOf(' sha256:')));
 }
 
+/** Whether an entry's checksum matches its body. */
+function isSound(entry: Buffer): boolean {
+  const newline = entry.indexOf(0x0a);
+  return entry.subarray(0, newline).toString('utf8').endsWith(` sha256:${sha256(entry.subarray(newline + 1))}`);
+}
+
+/** A checksum of every entry, by name (comparing megabytes byte by byte is slow). */
+function digestsOf(entries: Record<string, Buffer>): Record<string, string> {
+  return Object.fromEntries(Object.entries(entries).map(([name, entry]) => [name, sha256(entry)]));
+}
+
+/** The entries of compiled code and kind indexes: V8's compiled form of the code differs from run to run. */
+function codeEntriesOf(dir: string): Record<string, Buffer> {
+  return Object.fromEntries(Object.entries(entriesOf(dir)).filter(([, entry]) => !keyOf(entry).startsWith('v8 ')));
+}
+
+/** Lets the writes a validation schedules for when it is done happen. */
+const writesScheduled = () => new Promise(resolve => setImmediate(resolve));
+
 describe('ValidatorCache', () => {
-  const store = (value: string) => () => ({ value, body: value });
-  const decode = (body: string) => body;
-
-  test('keeps what was built for the next run, in a folder only its owner can read', () => {
+  test('keeps what was written for the next run, in a folder only its owner can read', () => {
     const dir = path.join(tempDir(), 'cache');
-    const build = jest.fn(store('built'));
+    new ValidatorCache(dir).write('key', 'value');
 
-    expect(new ValidatorCache(dir).through('key', decode, build)).toBe('built');
-    expect(new ValidatorCache(dir).through('key', decode, build)).toBe('built');
-
-    expect(build).toHaveBeenCalledTimes(1);
+    expect(new ValidatorCache(dir).read('key')?.toString()).toBe('value');
+    expect(new ValidatorCache(dir).read('other key')).toBeUndefined();
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
     const [file] = fs.readdirSync(dir);
     expect(fs.statSync(path.join(dir, file)).mode & 0o777).toBe(0o600);
   });
 
-  test('a corrupt entry, or one stored under another key, is ignored and rewritten', () => {
+  test('a corrupt entry, or one stored under another key, reads as missing', () => {
     const dir = tempDir();
-    new ValidatorCache(dir).through('a', decode, store('value of a'));
-    new ValidatorCache(dir).through('b', decode, store('value of b'));
-    const good = entriesOf(dir);
-    const [fileOfA, fileOfB] = Object.keys(good).sort((x, y) => keyOf(good[x]).localeCompare(keyOf(good[y])));
-    fs.writeFileSync(path.join(dir, fileOfA), good[fileOfA].replace('value of a', 'value of A'));
-    fs.writeFileSync(path.join(dir, fileOfB), good[fileOfA]);
+    new ValidatorCache(dir).write('a', 'value of a');
+    new ValidatorCache(dir).write('b', 'value of b');
+    const entries = entriesOf(dir);
+    const fileOf = (key: string) => Object.keys(entries).find(name => keyOf(entries[name]) === key)!;
+    fs.writeFileSync(path.join(dir, fileOf('a')), entries[fileOf('a')].toString().replace('value of a', 'value of A'));
+    fs.writeFileSync(path.join(dir, fileOf('b')), entries[fileOf('a')]);
 
-    const build = jest.fn((value: string) => store(value)());
-    expect(new ValidatorCache(dir).through('a', decode, () => build('value of a'))).toBe('value of a');
-    expect(new ValidatorCache(dir).through('b', decode, () => build('value of b'))).toBe('value of b');
-
-    expect(build).toHaveBeenCalledTimes(2);
-    expect(entriesOf(dir)).toEqual(good);
+    expect(new ValidatorCache(dir).read('a')).toBeUndefined();
+    expect(new ValidatorCache(dir).read('b')).toBeUndefined();
   });
 
-  test('an entry its decoder rejects is built again', () => {
-    const dir = tempDir();
-    new ValidatorCache(dir).through('key', decode, store('old'));
-
-    expect(new ValidatorCache(dir).through('key', () => undefined, store('new'))).toBe('new');
-    expect(new ValidatorCache(dir).through('key', decode, store('unused'))).toBe('new');
-  });
-
-  test('without a folder it can write, every value is built and nothing fails', () => {
+  test('without a folder it can write, nothing is kept and nothing fails', () => {
     const cache = new ValidatorCache(impossibleDir());
-    const build = jest.fn(store('built'));
+    cache.write('key', 'value');
 
-    expect(cache.through('key', decode, build)).toBe('built');
-    expect(cache.through('key', decode, build)).toBe('built');
-    expect(build).toHaveBeenCalledTimes(2);
+    expect(cache.read('key')).toBeUndefined();
   });
 
   test('a folder others may write to is not trusted: its entries are code', () => {
     const dir = tempDir();
-    new ValidatorCache(dir).through('key', decode, store('planted'));
+    new ValidatorCache(dir).write('key', 'planted');
     fs.chmodSync(dir, 0o777);
 
-    expect(new ValidatorCache(dir).through('key', decode, store('built'))).toBe('built');
+    expect(new ValidatorCache(dir).read('key')).toBeUndefined();
   });
 });
 
@@ -122,23 +122,45 @@ describe('compiled validators kept between runs', () => {
     return docs;
   }
 
-  test('a run served from the cache reports exactly what a compiling run reports', () => {
+  test('runs served from the cache report exactly what a compiling run reports', async () => {
     const cacheDir = tempDir();
     const compiled = validateWithCache(cacheDir);
-    const entries = entriesOf(cacheDir);
+    await writesScheduled();
+    const entries = digestsOf(entriesOf(cacheDir));
 
     expect(compiled.map(violation => violation.rule)).toEqual(expect.arrayContaining(['schema', 'known-kind']));
+    expect(Object.values(entriesOf(cacheDir)).filter(entry => keyOf(entry).startsWith('v8 '))).not.toHaveLength(0);
     expect(validateWithCache(cacheDir)).toEqual(compiled);
-    expect(entriesOf(cacheDir)).toEqual(entries);
+    await writesScheduled();
+    expect(digestsOf(entriesOf(cacheDir))).toEqual(entries);
     expect(validateWithCache(impossibleDir())).toEqual(compiled);
+  });
+
+  test('corrupt and misplaced entries are ignored and rewritten', async () => {
+    const cacheDir = tempDir();
+    const compiled = validateWithCache(cacheDir);
+    await writesScheduled();
+    const good = digestsOf(codeEntriesOf(cacheDir));
+    const files = fs.readdirSync(cacheDir);
+    files.forEach((file, i) => {
+      const entry = fs.readFileSync(path.join(cacheDir, file));
+      // Every other entry gets a flipped byte at its end; the rest the whole content of their neighbour.
+      if (i % 2) fs.writeFileSync(path.join(cacheDir, file), fs.readFileSync(path.join(cacheDir, files[(i + 1) % files.length])));
+      else fs.writeFileSync(path.join(cacheDir, file), Buffer.concat([entry.subarray(0, -1), Buffer.from([entry[entry.length - 1] ^ 1])]));
+    });
+
+    expect(validateWithCache(cacheDir)).toEqual(compiled);
+    await writesScheduled();
+    expect(digestsOf(codeEntriesOf(cacheDir))).toEqual(good);
+    expect(Object.values(entriesOf(cacheDir)).filter(entry => !isSound(entry))).toHaveLength(0);
   });
 
   test('the cached validator is the one that runs', () => {
     const cacheDir = tempDir();
     validateWithCache(cacheDir);
-    const [deploymentKey] = Object.values(entriesOf(cacheDir)).map(keyOf).filter(key => key.endsWith(' io.k8s.api.apps.v1.Deployment'));
+    const deploymentKey = Object.values(codeEntriesOf(cacheDir)).map(keyOf).find(key => key.endsWith(' io.k8s.api.apps.v1.Deployment'))!;
     const planted = 'module.exports = function validate() { validate.errors = [{ instancePath: "/spec", schemaPath: "#/required", keyword: "required", params: { missingProperty: "plantedInTheCache" } }]; return false; };';
-    new ValidatorCache(cacheDir).through(deploymentKey, () => undefined, () => ({ value: undefined, body: planted }));
+    new ValidatorCache(cacheDir).write(deploymentKey, planted);
 
     const violations = validateWithCache(cacheDir);
 
@@ -170,10 +192,7 @@ describe('compiled validators kept between runs', () => {
       expect(second).toEqual(first);
       const entries = Object.values(entriesOf(cacheDir));
       expect(entries.length).toBeGreaterThan(0);
-      for (const entry of entries) {
-        const newline = entry.indexOf('\n');
-        expect(entry.slice(0, newline)).toMatch(new RegExp(`sha256:${sha256(entry.slice(newline + 1))}$`));
-      }
+      expect(entries.filter(entry => !isSound(entry))).toHaveLength(0);
       expect(runCli(cacheDir)).toMatchObject({ status: 1, stderr: first.stderr });
     });
 
