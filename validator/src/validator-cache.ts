@@ -79,7 +79,9 @@ export class ValidatorCache {
     try {
       if (create) fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       const stat = fs.statSync(this.dir);
-      this.usable = stat.isDirectory() && (stat.mode & 0o022) === 0 && (process.getuid === undefined || stat.uid === process.getuid());
+      // Where there are no uids (Windows), there are no such mode bits either.
+      const isPrivate = process.getuid === undefined || (stat.uid === process.getuid() && (stat.mode & 0o022) === 0);
+      this.usable = stat.isDirectory() && isPrivate;
     } catch {
       if (create) this.usable = false;
       return false;
