@@ -205,7 +205,7 @@ const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.
 function summarize(cases, options) {
   const cores = os.availableParallelism?.() ?? os.cpus().length;
   const byId = new Map(cases.map((testCase) => [testCase.id, testCase]));
-  const medianOf = (id) => median(byId.get(id)?.samples.map((sample) => sample.wallMs) ?? []);
+  const medianOf = (id, measure = 'wallMs') => median(byId.get(id)?.samples.map((sample) => sample[measure]) ?? []);
   const keygenMeanMs = Object.fromEntries(['rsa', 'ecdsa']
     .filter((algorithm) => byId.get(`keygen-${algorithm}`)?.samples.length)
     .map((algorithm) => [algorithm, mean(byId.get(`keygen-${algorithm}`).samples.map((sample) => sample.wallMs))]));
@@ -219,6 +219,7 @@ function summarize(cases, options) {
       peakRssMb: testCase.samples.some((sample) => sample.rssMb !== null) ? Math.max(...testCase.samples.map((sample) => sample.rssMb ?? 0)) : null,
     });
     if (testCase.floor && medianOf(testCase.floor)) row.ratioToFloor = row.medianMs / medianOf(testCase.floor);
+    if (testCase.floor && row.cpuMedianMs && medianOf(testCase.floor, 'cpuMs')) row.cpuRatioToFloor = row.cpuMedianMs / medianOf(testCase.floor, 'cpuMs');
     if (testCase.cold && testCase.keys && keygenMeanMs[testCase.cold]) {
       row.keygenLimitMs = (testCase.keys * keygenMeanMs[testCase.cold]) / cores;
       row.ratioToKeygenLimit = row.medianMs / row.keygenLimitMs;
@@ -226,7 +227,10 @@ function summarize(cases, options) {
     return row;
   });
   const derived = {};
-  if (medianOf('cdk8s-validate') && medianOf('cdk8s-no-validate')) derived.validationPluginAddsMs = medianOf('cdk8s-validate') - medianOf('cdk8s-no-validate');
+  if (medianOf('cdk8s-validate') && medianOf('cdk8s-no-validate')) {
+    derived.validationPluginAddsMs = medianOf('cdk8s-validate') - medianOf('cdk8s-no-validate');
+    if (GNU_TIME) derived.validationPluginAddsCpuMs = medianOf('cdk8s-validate', 'cpuMs') - medianOf('cdk8s-no-validate', 'cpuMs');
+  }
   for (const n of options.apps) {
     const warm = medianOf(`apps-${n}-rsa-warm`);
     const floor = medianOf(`floor-${n}`);
@@ -247,18 +251,21 @@ function formatTable(results) {
   const ms = (value) => (value === null || value === undefined ? '' : value >= 10000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(value < 10 ? 1 : 0)} ms`);
   const ratio = (value, of) => (value === undefined ? '' : `${value.toFixed(2)}x${of === undefined ? '' : ` (${ms(of)})`}`);
   const lines = [
-    '| case | median | min | max | CPU (median) | / floor | / keygen limit | peak RSS |',
+    '| case | median | min | max | CPU (median) | / floor (CPU) | / keygen limit | peak RSS |',
     '|---|---|---|---|---|---|---|---|',
     ...results.rows.map((row) => (row.note
       ? `| ${row.label} | ${row.note} | | | | | | |`
-      : `| ${row.label} | ${ms(row.medianMs)} | ${ms(row.minMs)} | ${ms(row.maxMs)} | ${ms(row.cpuMedianMs)} | ${ratio(row.ratioToFloor)} | ${ratio(row.ratioToKeygenLimit, row.keygenLimitMs)} | ${row.peakRssMb ? `${row.peakRssMb.toFixed(0)} MB` : ''} |`)),
+      : `| ${row.label} | ${ms(row.medianMs)} | ${ms(row.minMs)} | ${ms(row.maxMs)} | ${ms(row.cpuMedianMs)} | ${ratio(row.ratioToFloor)}${row.cpuRatioToFloor === undefined ? '' : ` (${row.cpuRatioToFloor.toFixed(2)}x)`} | ${ratio(row.ratioToKeygenLimit, row.keygenLimitMs)} | ${row.peakRssMb ? `${row.peakRssMb.toFixed(0)} MB` : ''} |`)),
   ];
   const { derived, machine } = results;
   const notes = [
     `${results.runsPerCase} runs per case, interleaved; ${machine.cores} cores (${machine.cpu}), Node ${machine.node}.`,
     'Keygen limit: the keys a cold run generates x the mean serial keygen time measured in this run / cores.',
   ];
-  if (derived.validationPluginAddsMs !== undefined) notes.push(`The validation plugin adds ${ms(derived.validationPluginAddsMs)} to \`cdk8s synth\` (difference of the medians).`);
+  if (derived.validationPluginAddsMs !== undefined) {
+    const cpu = derived.validationPluginAddsCpuMs === undefined ? '' : `, ${ms(derived.validationPluginAddsCpuMs)} of CPU`;
+    notes.push(`The validation plugin adds ${ms(derived.validationPluginAddsMs)} to \`cdk8s synth\`${cpu} (differences of the medians).`);
+  }
   const perApp = Object.entries(derived).filter(([key]) => key.startsWith('warmOverheadPerAppMs_'));
   if (perApp.length) notes.push(`Warm overhead per SecureNginxApp over plain objects: ${perApp.map(([key, value]) => `${ms(value)} at N = ${key.split('_')[1]}`).join(', ')}.`);
   return `${lines.join('\n')}\n\n${notes.join('\n')}`;
