@@ -3,6 +3,7 @@
  * (k8s.io/apimachinery/pkg/util/validation) and its port ranges: the one copy that the constructs
  * and the manifest validator both check against.
  */
+import { isIPv4, isIPv6 } from 'net';
 
 /** An inclusive integer range. */
 export interface PortRange {
@@ -82,6 +83,13 @@ export const pathSegmentName: FormatCheck = value => {
 export const dataKey = patternCheck(KEY_TO_FILE, 253,
   'a valid data key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'');
 
+/** A NetworkPolicy ipBlock CIDR: an IPv4 or IPv6 address and a prefix length. */
+export const cidr: FormatCheck = value => {
+  const [address, prefix, ...rest] = value.split('/');
+  const maxPrefix = isIPv4(address) ? 32 : isIPv6(address) ? 128 : undefined;
+  const prefixOk = prefix !== undefined && /^\d{1,3}$/.test(prefix) && maxPrefix !== undefined && Number(prefix) <= maxPrefix;
+  return rest.length === 0 && prefixOk ? undefined : `"${value}" is not a CIDR: use an address and a prefix length, e.g. 10.0.0.0/8 or ::/0`;
+};
 /** Built-in kinds that live outside namespaces; every other kind is namespaced. */
 const CLUSTER_SCOPED_KINDS = new Set([
   'APIService', 'CertificateSigningRequest', 'ClusterRole', 'ClusterRoleBinding', 'ClusterTrustBundle',

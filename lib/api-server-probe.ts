@@ -81,8 +81,11 @@ export interface ApiServerProxyAccessProps {
  * that port's proxy name, a RoleBinding, and a projected token volume for the one pod that uses it.
  */
 export class ApiServerProxyAccess extends Construct {
+  /** The probe's ServiceAccount (it mounts no token by itself). */
   public readonly serviceAccount: k8s.KubeServiceAccount;
+  /** The Role allowing `get` on the one `services/proxy` resource. */
   public readonly role: k8s.KubeRole;
+  /** Binds the Role to the ServiceAccount. */
   public readonly roleBinding: k8s.KubeRoleBinding;
   /** `/api/v1/namespaces/NS/services/https:NAME:PORT/proxy/`. */
   public readonly proxyPath: string;

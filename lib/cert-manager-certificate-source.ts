@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CERT_MANAGER_API_VERSION, CertManagerAuthority, hours } from './cert-manager-authority';
-import { BoundCertificate, CertManagerCertificateOptions, ICertificateSource, secretReference, ServingCertificateRequest } from './certificate-source';
+import {
+  BoundCertificate, CertManagerCertificateOptions, ICertificateSource, optional, secretReference, ServingCertificateRequest,
+} from './certificate-source';
 import { certManagerPrivateKey, isKeyAlgorithm, isSigningOnlyKey, KEY_ALGORITHMS, KeyAlgorithm } from './key-algorithm';
 import { PropsValidator } from './prop-validation';
 
@@ -32,7 +34,7 @@ export class CertManagerCertificateSource implements ICertificateSource {
       metadata: { name: request.secretName, namespace: request.namespace, labels: request.labels },
       spec: {
         secretName: request.secretName,
-        secretTemplate: { labels: request.labels },
+        secretTemplate: { labels: request.labels, annotations: optional(request.annotations) },
         commonName: request.commonName,
         subject: { organizations: [request.organization] },
         dnsNames: request.dnsNames,

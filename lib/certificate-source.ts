@@ -28,6 +28,8 @@ export interface ServingCertificateRequest {
   readonly ipAddresses: string[];
   /** Labels of the Secret. */
   readonly labels: Record<string, string>;
+  /** Annotations of the Secret. */
+  readonly annotations: Record<string, string>;
   /** Every name `npm run rotate -- NAME` may use for this certificate: `namespace/secret` and the construct paths. */
   readonly rotationNames: string[];
 }
@@ -168,7 +170,7 @@ export class CertificateSource {
 export function tlsSecret(scope: Construct, request: ServingCertificateRequest, pair: CertificateKeyPair, caCertificatePem?: string): k8s.KubeSecret {
   const base64 = (text: string) => Buffer.from(text).toString('base64');
   return new k8s.KubeSecret(scope, 'Secret', {
-    metadata: { name: request.secretName, namespace: request.namespace, labels: request.labels },
+    metadata: { name: request.secretName, namespace: request.namespace, labels: request.labels, annotations: optional(request.annotations) },
     type: 'kubernetes.io/tls',
     data: {
       // cert-manager's layout: the CA beside the pair, so switching sources keeps the keys.
@@ -177,6 +179,11 @@ export function tlsSecret(scope: Construct, request: ServingCertificateRequest, 
       'tls.key': base64(pair.privateKeyPem),
     },
   });
+}
+
+/** Undefined for an empty map, so objects carry no `annotations: {}`. */
+export function optional(map: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(map).length > 0 ? map : undefined;
 }
 
 /** Records each problem under `prefix.<option>`, naming the option the user set. */

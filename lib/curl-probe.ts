@@ -164,6 +164,7 @@ export function targetUrl(target: HttpsTarget, fromNamespace: string, path: stri
 export class CurlProbe extends Construct {
   /** Idle client Deployment or check Job. */
   public readonly mode: CurlProbeMode;
+  /** How the probe reaches its target: through the Service, or through the API server proxy. */
   public readonly route: ProbeRoute;
   /** ServiceAccount, Role and RoleBinding of an API_SERVER_PROXY probe. */
   public readonly apiServerAccess?: ApiServerProxyAccess;

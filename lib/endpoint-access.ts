@@ -21,6 +21,10 @@ export interface IngressDescription {
   readonly path: string;
   /** Whether the Ingress terminates TLS (so its URL is `https:`). */
   readonly tls: boolean;
+  /** The container port that the Service port it routes to forwards to. */
+  readonly targetPort: number | string;
+  /** The ingress controller's pods, who connect to the backend, in words (as {@link NetworkPeerDescription.text}). */
+  readonly controller: string;
 }
 
 /** The Service facts the access map is computed from. */
@@ -54,10 +58,10 @@ export interface EndpointDescription {
    */
   readonly clusterDomain?: string;
   /**
-   * When a NetworkPolicy guards the pods: who it admits, in words.
+   * The NetworkPolicy guarding the pods: everything it does not admit is refused.
    * @default no NetworkPolicy
    */
-  readonly admittedPeers?: readonly string[];
+  readonly networkPolicy?: NetworkPolicyDescription;
   /** Labels of the backend pods, to list their pod DNS names. */
   readonly podLabels?: Record<string, string>;
   /** Name of the headless twin of the Service, when there is one. */
@@ -70,8 +74,11 @@ export interface EndpointDescription {
 
 /** An HTTPRoute to the Service, for the access map. */
 export interface GatewayRouteAccess {
+  /** Name of the HTTPRoute. */
   readonly name: string;
+  /** Host names it matches. */
   readonly hostnames: readonly string[];
+  /** Path prefix it matches. */
   readonly pathPrefix: string;
   /** Set when the Gateway's HTTPS listener is known. */
   readonly urls: readonly string[];
@@ -81,14 +88,26 @@ export interface GatewayRouteAccess {
 
 /** A VirtualService splitting the Service's traffic, for the access map. */
 export interface MeshSplitAccess {
+  /** Name of the VirtualService. */
   readonly name: string;
+  /** The subsets and their shares. */
   readonly subsets: readonly MeshSubsetShare[];
 }
 
 /** A subset and its share of the requests, in percent. */
 export interface MeshSubsetShare {
+  /** Subset name (DestinationRule subset). */
   readonly name: string;
+  /** Share of the requests, in percent. */
   readonly weight: number;
+}
+
+/** The headless twin of a Service: one name for every pod IP, and a record per pod. */
+export interface HeadlessServiceAccess {
+  /** Its fully qualified name, which cluster DNS answers with every ready pod's IP. */
+  readonly dnsName: string;
+  /** The per-pod record form under it. */
+  readonly podDnsForm: string;
 }
 
 /** Discovery beyond the Service's names: pod records, a headless Service, DNS checks. */
@@ -98,7 +117,7 @@ export interface DiscoveryAccess {
   /** Lists the backend pods' records (when the pods are known). */
   readonly podDnsNamesCommand?: string;
   /** The headless Service's name (all pod IPs) and per-pod record form. */
-  readonly headless?: { readonly dnsName: string; readonly podDnsForm: string };
+  readonly headless?: HeadlessServiceAccess;
   /** `kubectl cluster-info` style lines, one per port. */
   readonly clusterInfoLines: string[];
   /** Commands that check DNS from a pod. */
@@ -114,6 +133,50 @@ export interface EndpointPortDescription extends AccessPort {
    * @default the one the cluster picked, read with kubectl
    */
   readonly nodePort?: number;
+  /** The container port it forwards to, by name or number. @default the same as port */
+  readonly targetPort?: number | string;
+}
+
+/** A client a NetworkPolicy admits. */
+export interface NetworkPeerDescription {
+  /** e.g. `pods app=curlpod in this namespace`, `addresses 0.0.0.0/0`. */
+  readonly text: string;
+  /** Set for addresses: where clients outside the cluster (and the API server) are admitted. */
+  readonly ipBlock?: string;
+}
+
+/** One ingress rule of a NetworkPolicy: these peers, on these container ports. */
+export interface NetworkPolicyRuleDescription {
+  /** Who the rule admits. */
+  readonly peers: readonly NetworkPeerDescription[];
+  /** The container ports it admits them to, by name or number. */
+  readonly targetPorts: readonly (number | string)[];
+}
+
+/** The NetworkPolicy guarding an endpoint's pods, as the access map describes it. */
+export interface NetworkPolicyDescription {
+  /** Name of the NetworkPolicy. */
+  readonly name: string;
+  /** Its ingress rules; a client no rule admits is refused. */
+  readonly rules: readonly NetworkPolicyRuleDescription[];
+}
+
+/** Whether the NetworkPolicy lets one route through, and who gets through. */
+export interface RouteAdmission {
+  /** Whether the route's clients get through. */
+  readonly allowed: boolean;
+  /** Who is admitted, or why nobody is, in words. */
+  readonly detail: string;
+}
+
+/** The NetworkPolicy's verdict on each way to reach one port. */
+export interface PortAdmission {
+  /** Pods connecting to the Service (or the pods) inside the cluster. */
+  readonly fromPods: RouteAdmission;
+  /** The API server proxy and `kubectl proxy`: the API server connects from its own address. */
+  readonly fromApiServer: RouteAdmission;
+  /** Node ports and the load balancer: clients outside the cluster. */
+  readonly fromOutside?: RouteAdmission;
 }
 
 /** How to reach one port of an endpoint. */
@@ -138,6 +201,8 @@ export interface PortAccess {
   readonly nodeAddress?: string;
   /** The check to run from a pod in the namespace. */
   readonly curlCommand: string;
+  /** What the NetworkPolicy lets through, when one guards the pods. */
+  readonly admission?: PortAdmission;
 }
 
 /** Every documented way to reach an endpoint, computed from its Service. */
@@ -160,10 +225,15 @@ export interface EndpointAccess {
   readonly ingressUrl?: string;
   /** How to read the load balancer's address once the cloud assigned it. */
   readonly loadBalancerAddressCommand?: string;
-  /** When a NetworkPolicy guards the pods: who it admits; everyone else is refused. */
-  readonly admittedPeers?: readonly string[];
+  /** Whether the NetworkPolicy lets the ingress controller through, when both exist. */
+  readonly ingressAdmission?: RouteAdmission;
+  /** The NetworkPolicy guarding the pods: who it admits; everyone else is refused. */
+  readonly networkPolicy?: NetworkPolicyDescription;
+  /** Pod records, the headless Service, DNS checks. */
   readonly discovery: DiscoveryAccess;
+  /** Gateway API routes to the Service. */
   readonly gatewayRoutes: readonly GatewayRouteAccess[];
+  /** Service mesh traffic splits of the Service. */
   readonly meshSplits: readonly MeshSplitAccess[];
 }
 
@@ -187,6 +257,7 @@ export function describeEndpointAccess(endpoint: EndpointDescription): EndpointA
       kubectlGetRawCommand: kubectlGetRawCommand(proxyPath),
       nodeAddress: opensNodePorts ? `<node-ip>:${port.nodePort ?? assignedNodePortCommand(endpoint, port)}` : undefined,
       curlCommand: port.tls && endpoint.caFile ? `curl ${clusterUrl} --cacert ${endpoint.caFile}` : `curl ${clusterUrl}`,
+      admission: endpoint.networkPolicy && portAdmission(endpoint.networkPolicy, port.targetPort ?? port.port, opensNodePorts),
     };
   });
   const ingress = endpoint.ingress;
@@ -202,7 +273,8 @@ export function describeEndpointAccess(endpoint: EndpointDescription): EndpointA
     loadBalancerAddressCommand: endpoint.type === kplus.ServiceType.LOAD_BALANCER
       ? `kubectl get svc ${serviceName} -n ${namespace} -o jsonpath='{.status.loadBalancer.ingress[0].ip}{.status.loadBalancer.ingress[0].hostname}'`
       : undefined,
-    admittedPeers: endpoint.admittedPeers,
+    ingressAdmission: ingress && endpoint.networkPolicy && ingressAdmission(endpoint.networkPolicy, ingress),
+    networkPolicy: endpoint.networkPolicy,
     discovery: describeDiscovery(endpoint, ports),
     gatewayRoutes: endpoint.gatewayRoutes ?? [],
     meshSplits: endpoint.meshSplits ?? [],
@@ -223,6 +295,36 @@ function describeDiscovery(endpoint: EndpointDescription, ports: readonly PortAc
     clusterInfoLines: ports.map((port) => clusterInfoLine(serviceName, port.apiServerProxyPath)),
     dnsCheckCommands: dnsCheckCommands(serviceDnsNames(serviceName, namespace, clusterDomain)[3], namespace),
   };
+}
+
+function peersOn(policy: NetworkPolicyDescription, targetPort: number | string): NetworkPeerDescription[] {
+  return policy.rules.filter((rule) => rule.targetPorts.includes(targetPort)).flatMap((rule) => rule.peers);
+}
+
+function portAdmission(policy: NetworkPolicyDescription, targetPort: number | string, opensNodePorts: boolean): PortAdmission {
+  const peers = peersOn(policy, targetPort);
+  const pods = peers.filter((peer) => !peer.ipBlock).map((peer) => peer.text);
+  const addresses = peers.filter((peer) => peer.ipBlock).map((peer) => peer.ipBlock!);
+  const refused = (why: string): RouteAdmission => ({ allowed: false, detail: `refused by NetworkPolicy \`${policy.name}\`: ${why}` });
+  const fromAddresses = addresses.length > 0 ? `addresses ${addresses.join(', ')}` : undefined;
+  return {
+    fromPods: pods.length > 0 || fromAddresses
+      ? { allowed: true, detail: `allowed only from ${[...pods, ...(fromAddresses ? [`pods whose address is in ${addresses.join(', ')}`] : [])].join('; ')}` }
+      : refused('it admits no pod on this port'),
+    fromApiServer: fromAddresses
+      ? { allowed: true, detail: `allowed if the API server's address is in ${addresses.join(', ')}` }
+      : refused('the API server connects from its own address, which no ipBlock admits (admit it with endpoint.allowExternalTraffic())'),
+    fromOutside: !opensNodePorts ? undefined : fromAddresses
+      ? { allowed: true, detail: `allowed from ${fromAddresses}` }
+      : refused('clients outside the cluster connect from addresses, which no ipBlock admits (admit them with endpoint.allowExternalTraffic())'),
+  };
+}
+
+function ingressAdmission(policy: NetworkPolicyDescription, ingress: IngressDescription): RouteAdmission {
+  const admitted = peersOn(policy, ingress.targetPort).some((peer) => peer.text === ingress.controller);
+  return admitted
+    ? { allowed: true, detail: `allowed: the policy admits the ingress controller (${ingress.controller})` }
+    : { allowed: false, detail: `refused by NetworkPolicy \`${policy.name}\`: it does not admit the ingress controller (${ingress.controller})` };
 }
 
 /** The cluster picks node ports it is not given; this reads the one it picked. */
@@ -247,23 +349,25 @@ export function renderAccessMarkdown(title: string, endpoints: readonly Endpoint
         '```', ...endpoint.envVars.map((v) => `${v.name}=${v.value}`), '```', '');
     }
     for (const port of endpoint.ports) {
+      const verdict = (admission?: RouteAdmission) => (admission ? ` — ${admission.allowed ? '' : '**'}${admission.detail}${admission.allowed ? '' : '**'}` : '');
       out.push(`### Port ${port.name ? `\`${port.name}\` ` : ''}${port.port} (${port.scheme})`, '',
-        `- from a pod in \`${endpoint.namespace}\`: \`${port.curlCommand}\``,
-        `- API server proxy: \`${port.apiServerProxyPath}\``,
-        `- through \`kubectl proxy\`: \`${port.kubectlProxyUrl}\``,
-        `- the same with your kubeconfig's credentials: \`${port.kubectlGetRawCommand}\``,
-        `- from inside a pod, through the API server: \`${inClusterCurlCommand(port.inClusterApiServerUrl)}\``);
-      if (port.nodeAddress) out.push(`- from outside, on any node: \`${port.scheme}://${port.nodeAddress}/\``);
+        `- from a pod in \`${endpoint.namespace}\`: \`${port.curlCommand}\`${verdict(port.admission?.fromPods)}`,
+        `- API server proxy: \`${port.apiServerProxyPath}\`${verdict(port.admission?.fromApiServer)}`,
+        `- through \`kubectl proxy\`: \`${port.kubectlProxyUrl}\`${verdict(port.admission?.fromApiServer)}`,
+        `- the same with your kubeconfig's credentials: \`${port.kubectlGetRawCommand}\`${verdict(port.admission?.fromApiServer)}`,
+        `- from inside a pod, through the API server: \`${inClusterCurlCommand(port.inClusterApiServerUrl)}\`${verdict(port.admission?.fromApiServer)}`);
+      if (port.nodeAddress) out.push(`- from outside, on any node: \`${port.scheme}://${port.nodeAddress}/\`${verdict(port.admission?.fromOutside)}`);
       out.push('');
     }
     if (endpoint.loadBalancerAddressCommand) {
       out.push(`Load balancer address: \`${endpoint.loadBalancerAddressCommand}\`, then \`<address>:<port>\`.`, '');
     }
-    if (endpoint.ingressUrl) out.push(`Ingress: \`${endpoint.ingressUrl}\``, '');
+    if (endpoint.ingressUrl) out.push(`Ingress: \`${endpoint.ingressUrl}\`${endpoint.ingressAdmission ? ` — ${endpoint.ingressAdmission.detail}` : ''}`, '');
     out.push(...renderRoutes(endpoint), ...renderDiscovery(endpoint));
-    if (endpoint.admittedPeers) {
-      out.push('A NetworkPolicy admits only these pods (on clusters that enforce NetworkPolicy, everything else,',
-        'node ports from outside included, is refused):', '', ...endpoint.admittedPeers.map((peer) => `- ${peer}`), '');
+    if (endpoint.networkPolicy) {
+      out.push(`NetworkPolicy \`${endpoint.networkPolicy.name}\` admits only these clients, each on the container ports named;`,
+        'on clusters that enforce NetworkPolicy everything else is refused:', '',
+        ...endpoint.networkPolicy.rules.map((rule) => `- ${rule.peers.map((peer) => peer.text).join('; ')} (ports ${rule.targetPorts.join(', ')})`), '');
     }
   }
   return out.join('\n');

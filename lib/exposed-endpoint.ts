@@ -6,7 +6,7 @@ import { AppCoherenceCheck } from './app-coherence-check';
 import { readCertificateFacts } from './certificate';
 import { ICertificateTrust, selfSignedSecretTrust } from './certificate-trust';
 import { DEFAULT_CA_MOUNT_PATH, HttpsTarget } from './curl-probe';
-import { describeEndpointAccess, EndpointAccess } from './endpoint-access';
+import { describeEndpointAccess, EndpointAccess, NetworkPolicyDescription } from './endpoint-access';
 import { GatewayRoute, GatewayRouteOptions } from './gateway-route';
 import { IstioTrafficSplit, IstioTrafficSplitOptions } from './istio-routes';
 import { KongRoute, KongRouteOptions } from './kong-route';
@@ -126,6 +126,16 @@ export interface ExposedEndpointProps {
    * @default 'cluster.local'
    */
   readonly clusterDomain?: string;
+  /**
+   * Labels added to every object the endpoint makes (Service, Ingress, NetworkPolicy, debug Service).
+   * @default none
+   */
+  readonly commonLabels?: Record<string, string>;
+  /**
+   * Annotations of every object the endpoint makes.
+   * @default none
+   */
+  readonly commonAnnotations?: Record<string, string>;
 }
 
 /** Options of {@link ExposedEndpoint.addIngress}. */
@@ -158,13 +168,22 @@ export interface EndpointIngressOptions {
    */
   readonly name?: string;
   /**
+   * The ingress controller's pods, admitted to the backend port once a NetworkPolicy guards the
+   * pods (`allowFrom`): the controller is the Ingress's only client of them.
+   * @default DEFAULT_INGRESS_CONTROLLER (pods in namespace ingress-nginx)
+   */
+  readonly controller?: NetworkPeer;
+  /**
    * Annotations of the Ingress, e.g. the controller's settings.
    * @default none
    */
   readonly annotations?: Record<string, string>;
 }
 
-/** Pods allowed in by {@link ExposedEndpoint.allowFrom}; both set means pods with those labels in those namespaces. */
+/**
+ * Clients allowed in by {@link ExposedEndpoint.allowFrom}: pods (both labels set means pods with
+ * those labels in those namespaces), or, with `ipBlock`, addresses.
+ */
 export interface NetworkPeer {
   /**
    * Pod labels.
@@ -176,6 +195,29 @@ export interface NetworkPeer {
    * @default the endpoint's own namespace
    */
   readonly namespaceLabels?: Record<string, string>;
+  /**
+   * Addresses (a CIDR) instead of pods: clients outside the cluster, node-port and load-balancer
+   * traffic and the API server come from addresses. Not with podLabels or namespaceLabels.
+   * @default no addresses
+   */
+  readonly ipBlock?: string;
+  /**
+   * Addresses inside `ipBlock` that are not admitted.
+   * @default none
+   */
+  readonly ipBlockExcept?: string[];
+}
+
+/** The ingress-nginx controller's namespace, which clusters label with its name. */
+export const DEFAULT_INGRESS_CONTROLLER: NetworkPeer = { namespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } };
+/** Every IPv4 and IPv6 address: clients from outside the cluster. */
+export const ANY_ADDRESS: readonly NetworkPeer[] = [{ ipBlock: '0.0.0.0/0' }, { ipBlock: '::/0' }];
+
+/** Peers admitted to some of the backend's ports by the endpoint's NetworkPolicy. */
+interface Admission {
+  readonly peers: readonly NetworkPeer[];
+  /** Container ports, as the Service's targetPorts name them. */
+  readonly targetPorts: readonly (number | string)[];
 }
 
 /**
@@ -215,12 +257,18 @@ export class ExposedEndpoint extends Construct {
   public debugService?: k8s.KubeService;
   /** The headless twin of the Service (per-pod DNS records), from {@link addHeadlessService}. */
   public headlessService?: k8s.KubeService;
+  /** The Gateway API routes added with {@link addGatewayRoute}. */
   public readonly gatewayRoutes: GatewayRoute[] = [];
+  /** The Istio traffic splits added with {@link addIstioTrafficSplit}. */
   public readonly istioTrafficSplits: IstioTrafficSplit[] = [];
   private readonly externalName?: string;
   private readonly clusterDomain: string;
+  private readonly commonMetadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
   private ingressOptions?: EndpointIngressOptions;
-  private admittedPeers?: NetworkPeer[];
+  /** Who the NetworkPolicy admits where; it takes effect once allowFrom makes the policy. */
+  private readonly admissions: Admission[] = [];
+  /** The policy's `spec.ingress`, refilled from `admissions`: cdk8s reads it only at synth. */
+  private readonly policyRules: k8s.NetworkPolicyIngressRule[] = [];
 
   constructor(scope: Construct, id: string, props: ExposedEndpointProps) {
     super(scope, id);
@@ -231,6 +279,7 @@ export class ExposedEndpoint extends Construct {
     this.backend = props.backend;
     this.externalName = props.externalName;
     this.clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+    this.commonMetadata = { labels: props.commonLabels, annotations: props.commonAnnotations };
     const isExternalName = this.type === kplus.ServiceType.EXTERNAL_NAME;
     this.ports = props.ports ?? (props.backend?.containerPorts ?? []).map((p) => ({ name: p.name, port: p.number, targetPort: p.name ?? p.number }));
 
@@ -238,6 +287,8 @@ export class ExposedEndpoint extends Construct {
     check.serviceName('name', props.name);
     check.dnsLabel('namespace', this.namespace);
     check.dnsSubdomain('clusterDomain', props.clusterDomain);
+    check.labels('commonLabels', props.commonLabels);
+    check.annotations('commonAnnotations', props.commonAnnotations);
     if (isExternalName) {
       check.check(props.externalName !== undefined, 'externalName', 'required for type ExternalName: the DNS name to alias, e.g. \'my.database.example.com\'');
       check.dnsSubdomain('externalName', props.externalName);
@@ -255,7 +306,7 @@ export class ExposedEndpoint extends Construct {
 
     this.serviceDnsNames = serviceDnsNames(this.serviceName, this.namespace, this.clusterDomain);
     this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { name: this.serviceName, namespace: this.namespace, labels: props.labels ?? props.backend?.podLabels },
+      metadata: this.metadata(this.serviceName, props.labels ?? props.backend?.podLabels),
       spec: isExternalName
         ? { type: this.type, externalName: props.externalName }
         : { type: this.type, selector: props.backend!.podLabels, ports: this.ports.map(toServicePort) },
@@ -275,6 +326,7 @@ export class ExposedEndpoint extends Construct {
     check.check(this.ports.some((p) => p.name === port || p.port === port), 'addIngress.port',
       `${JSON.stringify(port)} is not a port of Service ${this.serviceName}: use one of ${this.ports.map((p) => p.name ?? p.port).join(', ')}`);
     check.dnsSubdomain('addIngress.className', options.className);
+    if (options.controller) checkPeer(check, 'addIngress.controller', options.controller);
     const sans = options.tls && coveredNames(check, 'addIngress.tls', options.tls);
     if (options.tls && sans) {
       check.check(sans.some((san) => dnsNameMatches(san, options.host)), 'addIngress.tls',
@@ -282,9 +334,10 @@ export class ExposedEndpoint extends Construct {
     }
     check.throwIfInvalid();
 
-    this.ingressOptions = { ...options, path };
+    this.ingressOptions = { ...options, path, port };
+    this.admit([options.controller ?? DEFAULT_INGRESS_CONTROLLER], [targetPortOf(this.ingressServicePort()!)]);
     this.ingress = new k8s.KubeIngress(this, 'Ingress', {
-      metadata: { name: options.name ?? this.serviceName, namespace: this.namespace, annotations: options.annotations },
+      metadata: this.metadata(options.name ?? this.serviceName, undefined, options.annotations),
       spec: {
         ingressClassName: options.className,
         tls: options.tls ? [{ hosts: [options.host], secretName: options.tls.secret.name }] : undefined,
@@ -303,24 +356,50 @@ export class ExposedEndpoint extends Construct {
     return this.ingress;
   }
 
-  /** Lets only `peers` reach the backend pods, and only on the Service's target ports. */
+  /**
+   * Makes a NetworkPolicy that lets only `peers` reach the backend pods, and only on the Service's
+   * target ports. What else it admits comes from the other `allow*` methods and `addIngress`
+   * (its controller), whether called before or after.
+   */
   public allowFrom(peers: NetworkPeer[], name: string = `${this.serviceName}-allow-listed`): k8s.KubeNetworkPolicy {
     const check = new PropsValidator(this, 'ExposedEndpoint');
     check.check(this.backend !== undefined, 'allowFrom', 'an ExternalName Service has no pods to protect');
     check.check(this.networkPolicy === undefined, 'allowFrom', 'already called: pass every peer in one call');
     check.check(peers.length > 0, 'allowFrom.peers',
       'no peers: a policy admitting nobody isolates the pods completely; name the pods that may connect, e.g. [{ podLabels: { app: \'frontend\' } }]');
-    peers.forEach((peer, i) => check.check(Object.keys({ ...peer.podLabels, ...peer.namespaceLabels }).length > 0, `allowFrom.peers[${i}]`,
-      'selects every pod in the cluster: give podLabels or namespaceLabels'));
+    peers.forEach((peer, i) => checkPeer(check, `allowFrom.peers[${i}]`, peer));
     check.dnsSubdomain('allowFrom.name', name);
     check.throwIfInvalid();
 
-    this.admittedPeers = peers;
     this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name, namespace: this.namespace },
-      spec: networkPolicySpec(this.backend!.podLabels, peers, this.ports),
+      metadata: this.metadata(name),
+      spec: { podSelector: { matchLabels: this.backend!.podLabels }, policyTypes: ['Ingress'], ingress: this.policyRules },
     });
+    this.admissions.unshift({ peers, targetPorts: this.ports.map(targetPortOf) });
+    this.refreshPolicyRules();
     return this.networkPolicy;
+  }
+
+  /**
+   * Admits clients outside the cluster (node ports, the load balancer, the API server proxy) on
+   * the Service's target ports, once `allowFrom` guards the pods. On most network plugins an
+   * ipBlock of every address matches pods too, so this opens the ports to everyone.
+   */
+  public allowExternalTraffic(): void {
+    this.admit(ANY_ADDRESS, this.ports.map(targetPortOf));
+  }
+
+  /**
+   * Admits `peers` to one container port of the backend (e.g. a metrics port that is not a
+   * Service port), once `allowFrom` guards the pods.
+   */
+  public allowPeersOnPort(peers: NetworkPeer[], port: number | string): void {
+    const check = new PropsValidator(this, 'ExposedEndpoint');
+    peers.forEach((peer, i) => checkPeer(check, `allowPeersOnPort.peers[${i}]`, peer));
+    const declared = (this.backend?.containerPorts ?? []).some((p) => p.name === port || p.number === port);
+    check.check(declared, 'allowPeersOnPort.port', `${port} is not a container port of the backend: use one it declares`);
+    check.throwIfInvalid();
+    this.admit(peers, [port]);
   }
 
   /**
@@ -335,7 +414,7 @@ export class ExposedEndpoint extends Construct {
     check.serviceName('addDebugService.name', name);
     check.throwIfInvalid();
     this.debugService = new k8s.KubeService(this, 'DebugService', {
-      metadata: { name, namespace: this.namespace },
+      metadata: this.metadata(name),
       spec: { type: 'ClusterIP', selector: { ...this.backend!.podLabels, [key]: value }, ports: this.ports.map(({ nodePort: _, ...p }) => toServicePort(p)) },
     });
     return this.debugService;
@@ -371,7 +450,7 @@ export class ExposedEndpoint extends Construct {
     check.serviceName('addHeadlessService.name', name);
     check.throwIfInvalid();
     this.headlessService = new k8s.KubeService(this, 'HeadlessService', {
-      metadata: { name, namespace: this.namespace },
+      metadata: this.metadata(name),
       spec: { clusterIp: 'None', selector: this.backend!.podLabels, ports: this.ports.map(({ nodePort: _, ...p }) => toServicePort(p)) },
     });
     return this.headlessService;
@@ -398,10 +477,18 @@ export class ExposedEndpoint extends Construct {
       type: this.type,
       externalName: this.externalName,
       clusterDomain: this.clusterDomain,
-      ports: this.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol, nodePort: p.nodePort, tls: isTlsPort(p) })),
+      ports: this.ports.map((p) => ({
+        name: p.name, port: p.port, protocol: p.protocol, nodePort: p.nodePort, tls: isTlsPort(p), targetPort: targetPortOf(p),
+      })),
       caFile: this.backend?.tls ? `${DEFAULT_CA_MOUNT_PATH}/${trustOf(this.backend.tls, this.namespace).sourceIn(this.namespace).key}` : undefined,
-      ingress: this.ingressOptions && { host: this.ingressOptions.host, path: this.ingressOptions.path!, tls: this.ingressOptions.tls !== undefined },
-      admittedPeers: this.admittedPeers?.map(describePeer),
+      ingress: this.ingressOptions && {
+        host: this.ingressOptions.host,
+        path: this.ingressOptions.path!,
+        tls: this.ingressOptions.tls !== undefined,
+        targetPort: targetPortOf(this.ingressServicePort()!),
+        controller: describePeer(this.ingressOptions.controller ?? DEFAULT_INGRESS_CONTROLLER),
+      },
+      networkPolicy: this.describeNetworkPolicy(),
       podLabels: this.backend?.podLabels,
       headlessServiceName: this.headlessService?.name,
       gatewayRoutes: this.gatewayRoutes.map((route) => ({
@@ -409,6 +496,39 @@ export class ExposedEndpoint extends Construct {
       })),
       meshSplits: this.istioTrafficSplits.map((split) => ({ name: split.virtualService.name, subsets: split.subsets.map((s) => ({ name: s.name, weight: s.weight })) })),
     });
+  }
+
+  private describeNetworkPolicy(): NetworkPolicyDescription | undefined {
+    if (!this.networkPolicy) return undefined;
+    return {
+      name: this.networkPolicy.name,
+      rules: this.admissions.map((a) => ({ peers: a.peers.map((peer) => ({ text: describePeer(peer), ipBlock: peer.ipBlock })), targetPorts: a.targetPorts })),
+    };
+  }
+
+  private ingressServicePort(): EndpointPort | undefined {
+    return routePort(this.ports, this.ingressOptions?.port);
+  }
+
+  private admit(peers: readonly NetworkPeer[], targetPorts: readonly (number | string)[]): void {
+    this.admissions.push({ peers, targetPorts });
+    this.refreshPolicyRules();
+  }
+
+  private refreshPolicyRules(): void {
+    const rules = this.networkPolicy ? this.admissions.map((a) => networkPolicyRule(a.peers, a.targetPorts)) : [];
+    this.policyRules.splice(0, this.policyRules.length, ...rules);
+  }
+
+  private metadata(name: string, labels?: Record<string, string>, annotations?: Record<string, string>): k8s.ObjectMeta {
+    const allLabels = { ...this.commonMetadata.labels, ...labels };
+    const allAnnotations = { ...this.commonMetadata.annotations, ...annotations };
+    return {
+      name,
+      namespace: this.namespace,
+      labels: Object.keys(allLabels).length > 0 ? allLabels : undefined,
+      annotations: Object.keys(allAnnotations).length > 0 ? allAnnotations : undefined,
+    };
   }
 
   private checkPorts(check: PropsValidator): void {
@@ -475,26 +595,47 @@ export function trustOf(tls: EndpointTls, namespace: string): ICertificateTrust 
     'give the backend\'s tls a trust (e.g. a ServingCertificate), so clients elsewhere get the CA in their namespace');
 }
 
-/** A NetworkPolicy spec admitting `peers` to the pods labelled `podLabels` on the ports' targets. */
-export function networkPolicySpec(podLabels: Record<string, string>, peers: readonly NetworkPeer[], ports: readonly EndpointPort[] = []): k8s.NetworkPolicySpec {
+/** A NetworkPolicy ingress rule admitting `peers` to the container ports `targetPorts` (TCP). */
+export function networkPolicyRule(peers: readonly NetworkPeer[], targetPorts: readonly (number | string)[]): k8s.NetworkPolicyIngressRule {
   return {
-    podSelector: { matchLabels: podLabels },
-    policyTypes: ['Ingress'],
-    ingress: [{
-      from: peers.map((peer) => ({
-        podSelector: peer.podLabels ? { matchLabels: peer.podLabels } : undefined,
-        namespaceSelector: peer.namespaceLabels ? { matchLabels: peer.namespaceLabels } : undefined,
-      })),
-      ports: ports.length > 0 ? ports.map((p) => ({ port: toIntOrString(p.targetPort ?? p.port), protocol: p.protocol ?? 'TCP' })) : undefined,
-    }],
+    from: peers.map(networkPolicyPeer),
+    ports: targetPorts.length > 0 ? targetPorts.map((port) => ({ port: toIntOrString(port), protocol: 'TCP' })) : undefined,
   };
 }
 
-/** `pods app=frontend in namespaces team=a`, for people reading the access map. */
+/** A peer as a NetworkPolicy rule names it. */
+export function networkPolicyPeer(peer: NetworkPeer): k8s.NetworkPolicyPeer {
+  return {
+    podSelector: peer.podLabels ? { matchLabels: peer.podLabels } : undefined,
+    namespaceSelector: peer.namespaceLabels ? { matchLabels: peer.namespaceLabels } : undefined,
+    ipBlock: peer.ipBlock ? { cidr: peer.ipBlock, except: peer.ipBlockExcept } : undefined,
+  };
+}
+
+/** `pods app=frontend in namespaces team=a`, `addresses 0.0.0.0/0`, for people reading the access map. */
 export function describePeer(peer: NetworkPeer): string {
+  if (peer.ipBlock) return `addresses ${peer.ipBlock}${peer.ipBlockExcept?.length ? ` except ${peer.ipBlockExcept.join(', ')}` : ''}`;
   const labels = (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',');
   const pods = peer.podLabels ? `pods ${labels(peer.podLabels)}` : 'any pod';
   return peer.namespaceLabels ? `${pods} in namespaces ${labels(peer.namespaceLabels)}` : `${pods} in this namespace`;
+}
+
+function checkPeer(check: PropsValidator, field: string, peer: NetworkPeer): void {
+  const selectsPods = Object.keys({ ...peer.podLabels, ...peer.namespaceLabels }).length > 0;
+  if (peer.ipBlock === undefined) {
+    check.check(selectsPods, field, 'selects every pod in the cluster: give podLabels or namespaceLabels (or ipBlock for addresses)');
+    check.check(peer.ipBlockExcept === undefined, `${field}.ipBlockExcept`, 'only applies with ipBlock');
+  } else {
+    check.check(!selectsPods, field, 'ipBlock cannot be combined with podLabels or namespaceLabels: make them two peers');
+    check.cidr(`${field}.ipBlock`, peer.ipBlock);
+    (peer.ipBlockExcept ?? []).forEach((except, i) => check.cidr(`${field}.ipBlockExcept[${i}]`, except));
+  }
+  check.labels(`${field}.podLabels`, peer.podLabels);
+  check.labels(`${field}.namespaceLabels`, peer.namespaceLabels);
+}
+
+function targetPortOf(port: EndpointPort): number | string {
+  return port.targetPort ?? port.port;
 }
 
 /** RFC 6125 matching: exact, or a `*.` wildcard standing for exactly one leftmost label. */

@@ -83,8 +83,11 @@ export interface GatewayRouteProps extends GatewayRouteOptions {
  * backend port speaks TLS, a BackendTLSPolicy that makes the Gateway verify it.
  */
 export class GatewayRoute extends Construct {
+  /** The HTTPRoute. */
   public readonly httpRoute: ApiObject;
+  /** The Gateway, when this construct made it. */
   public readonly gateway?: ApiObject;
+  /** The BackendTLSPolicy, when the backend port speaks TLS. */
   public readonly backendTlsPolicy?: ApiObject;
   /** ConfigMap `ca.crt` the BackendTLSPolicy trusts. */
   public readonly backendCaConfigMap?: k8s.KubeConfigMap;
@@ -92,6 +95,7 @@ export class GatewayRoute extends Construct {
   public readonly backendPort: EndpointPort;
   /** Host names and path prefix the route answers for. */
   public readonly hostnames: string[];
+  /** Path prefix the route matches. */
   public readonly pathPrefix: string;
   /** `https://HOST[:PORT]/PATH` per hostname, when this construct made the Gateway's listener. */
   public readonly urls: string[];
@@ -159,10 +163,15 @@ export class GatewayRoute extends Construct {
 
 /** Inputs of {@link httpRouteSpec}. */
 export interface HttpRouteSpecOptions {
+  /** The Gateway the route attaches to. */
   readonly gateway: GatewayReference;
+  /** Host names the route matches. */
   readonly hostnames: readonly string[];
+  /** Path prefix the route matches. */
   readonly pathPrefix: string;
+  /** The Service it forwards to. */
   readonly serviceName: string;
+  /** The Service port it forwards to. */
   readonly servicePort: number;
 }
 
@@ -197,6 +206,7 @@ export function gatewaySpec(listener: GatewayListenerOptions, hostnames: readonl
 
 /** Inputs of {@link backendTlsPolicySpec}. */
 export interface BackendTlsPolicySpecOptions {
+  /** The Service whose TLS the Gateway verifies. */
   readonly serviceName: string;
   /** Service port name; the policy then covers that port only. */
   readonly portName?: string;

@@ -1,7 +1,22 @@
 // The public API of the construct library. Everything else under lib/ is internal.
-export { SecureNginxApp, DEFAULT_NGINX_IMAGE, NGINX_UNPRIVILEGED_UID } from './secure-nginx-app';
+export { SecureNginxApp } from './secure-nginx-app';
 export type { SecureNginxAppProps } from './secure-nginx-app';
-export { ExposedEndpoint, dnsNameMatches } from './exposed-endpoint';
+export {
+  DEFAULT_NGINX_IMAGE, NGINX_UNPRIVILEGED_UID, NginxImageFamily, parseImageReference, formatImageReference, knownImageFamily,
+} from './nginx-image';
+export type { ImageReference } from './nginx-image';
+export { DEFAULT_HEALTH_CHECK_PATH } from './nginx-probes';
+export type { NginxPodOptions } from './nginx-deployment';
+export type { NginxSiteOptions } from './nginx-site-config';
+export type { NginxProbe } from './nginx-probes';
+export { ReplicaScaling, DEFAULT_REPLICAS, SpreadWhenUnsatisfiable } from './replica-scaling';
+export type {
+  ReplicaScalingProps, ReplicaScalingOptions, AutoscalingOptions, DisruptionBudgetOptions, TopologySpreadOptions,
+} from './replica-scaling';
+export { NginxMetrics, DEFAULT_NGINX_EXPORTER_IMAGE, DEFAULT_METRICS_PORT, DEFAULT_STUB_STATUS_PATH } from './nginx-metrics';
+export type { NginxMetricsProps, NginxMetricsOptions, ServiceMonitorOptions } from './nginx-metrics';
+export { EgressPolicy, DEFAULT_DNS_PEER, dnsOnlyEgressPolicySpec } from './egress-policy';
+export { ExposedEndpoint, dnsNameMatches, DEFAULT_INGRESS_CONTROLLER, ANY_ADDRESS } from './exposed-endpoint';
 export type {
   ExposedEndpointProps, EndpointBackend, BackendContainerPort, EndpointTls, EndpointPort, EndpointIngressOptions, NetworkPeer,
 } from './exposed-endpoint';
@@ -12,9 +27,12 @@ export {
 } from './service-access';
 export type { AccessPort, ServiceEnvVar, ApiServerProxyTarget } from './service-access';
 export { describeEndpointAccess, renderAccessMarkdown } from './endpoint-access';
-export type { EndpointDescription, EndpointPortDescription, IngressDescription, PortAccess, EndpointAccess } from './endpoint-access';
-export { renderNginxServerConfig } from './nginx-config';
-export type { NginxServerConfigOptions } from './nginx-config';
+export type {
+  EndpointDescription, EndpointPortDescription, PortAccess, EndpointAccess, IngressDescription, NetworkPeerDescription,
+  NetworkPolicyRuleDescription, NetworkPolicyDescription, RouteAdmission, PortAdmission,
+} from './endpoint-access';
+export { renderNginxServerConfig, nginxServerConfigProblems, NginxLocationMatch } from './nginx-config';
+export type { NginxServerConfigOptions, NginxLocation, NginxConfigProblem } from './nginx-config';
 export { restrictedContainerSecurityContext } from './security';
 export { DEFAULT_CERTIFICATE_STORE_DIR, ROTATE_CERTIFICATES_ENV, CERTIFICATE_STORE_DIR_ENV } from './certificate-store';
 export { ProbeRoute } from './curl-probe';
@@ -26,13 +44,13 @@ export { IstioTrafficSplit, ISTIO_NETWORKING_VERSION, virtualServiceSpec, destin
 export type { IstioTrafficSplitOptions, IstioTrafficSplitProps, IstioSubset } from './istio-routes';
 export { KongRoute, KongLoadBalancing, KONG_CONFIGURATION_GROUP, kongPlugin, legacyKongIngress, kongRouteAnnotations, kongServiceAnnotations } from './kong-route';
 export type {
-  KongRouteOptions, KongRouteProps, KongPluginOptions, KongRouteAnnotationOptions, KongServiceAnnotationOptions, KongResource,
+  KongRouteOptions, KongRouteProps, KongPluginOptions, KongRouteAnnotationOptions, KongServiceAnnotationOptions, KongResource, KongResourceMetadata,
 } from './kong-route';
 export {
   SERVICE_ACCOUNT_MOUNT_PATH, IN_CLUSTER_API_SERVER, API_SERVER_ADDRESS_COMMAND, DNS_CHECK_IMAGE, podDnsName, headlessPodDnsName, podDnsNamesCommand,
   clusterInfoLine, inClusterProxyUrl, kubectlGetRawCommand, dnsCheckCommands,
 } from './discovery-access';
-export type { DiscoveryAccess, GatewayRouteAccess, MeshSplitAccess, MeshSubsetShare } from './endpoint-access';
+export type { DiscoveryAccess, HeadlessServiceAccess, GatewayRouteAccess, MeshSplitAccess, MeshSubsetShare } from './endpoint-access';
 export { apiServerProxySegment } from './service-access';
 export { ServingCertificate } from './serving-certificate';
 export type { ServingCertificateProps } from './serving-certificate';

@@ -38,8 +38,11 @@ export interface IstioTrafficSplitProps extends IstioTrafficSplitOptions {
  * weight, and the DestinationRule that defines those subsets by pod labels.
  */
 export class IstioTrafficSplit extends Construct {
+  /** The VirtualService splitting the traffic. */
   public readonly virtualService: ApiObject;
+  /** The DestinationRule defining the subsets. */
   public readonly destinationRule: ApiObject;
+  /** The subsets and their weights. */
   public readonly subsets: readonly IstioSubset[];
 
   constructor(scope: Construct, id: string, props: IstioTrafficSplitProps) {

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import type { EndpointTls, ExposedEndpoint } from './exposed-endpoint';
+import type { EndpointTls, ExposedEndpoint, NetworkPeer } from './exposed-endpoint';
 import { isTlsPort, routePort } from './exposed-endpoint';
 import { PropsValidator } from './prop-validation';
 
@@ -10,9 +10,13 @@ export const KONG_CONFIGURATION_GROUP = 'configuration.konghq.com';
 
 /** How Kong balances requests over the Service's endpoints (KongUpstreamPolicy `spec.algorithm`). */
 export enum KongLoadBalancing {
+  /** Each target in turn. */
   ROUND_ROBIN = 'round-robin',
+  /** The target with the fewest open connections. */
   LEAST_CONNECTIONS = 'least-connections',
+  /** A target chosen by a hash (of a header, cookie or the client), so a client keeps its target. */
   CONSISTENT_HASHING = 'consistent-hashing',
+  /** The target answering fastest. */
   LATENCY = 'latency',
 }
 
@@ -59,6 +63,11 @@ export interface KongRouteOptions {
    */
   readonly ingressClassName?: string;
   /**
+   * Kong's proxy pods, admitted to the backend port once a NetworkPolicy guards the pods.
+   * @default pods in namespace kong (where Kong's Helm chart installs it)
+   */
+  readonly controller?: NetworkPeer;
+  /**
    * Terminate TLS at Kong with this Secret; its certificate must cover `host`.
    * @default no TLS
    */
@@ -93,9 +102,13 @@ export interface KongRouteProps extends KongRouteOptions {
  * KongUpstreamPolicy when asked; the page's KongIngress only on request.
  */
 export class KongRoute extends Construct {
+  /** The Ingress of class kong. */
   public readonly ingress: k8s.KubeIngress;
+  /** The KongPlugins on the route. */
   public readonly plugins: ApiObject[];
+  /** The KongUpstreamPolicy, when load balancing is set. */
   public readonly upstreamPolicy?: ApiObject;
+  /** The deprecated KongIngress, when asked for. */
   public readonly legacyKongIngress?: ApiObject;
 
   constructor(scope: Construct, id: string, props: KongRouteProps) {
@@ -121,6 +134,7 @@ export class KongRoute extends Construct {
       path: props.path,
       port: props.port,
       className: props.ingressClassName ?? 'kong',
+      controller: props.controller ?? { namespaceLabels: { 'kubernetes.io/metadata.name': 'kong' } },
       tls: props.tls,
       name: `${name}-kong`,
       annotations: kongRouteAnnotations({ stripPath: props.stripPath ?? true, plugins: plugins.map((p) => p.name) }),
@@ -165,10 +179,21 @@ export interface KongServiceAnnotationOptions {
 
 /** A Kong custom resource: Kong's kinds keep their fields at the top level, beside metadata. */
 export interface KongResource {
+  /** `configuration.konghq.com/...`. */
   readonly apiVersion: string;
+  /** The Kong kind. */
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string };
+  /** Name and namespace. */
+  readonly metadata: KongResourceMetadata;
   readonly [field: string]: unknown;
+}
+
+/** Name and namespace of a Kong resource. */
+export interface KongResourceMetadata {
+  /** Object name. */
+  readonly name: string;
+  /** Namespace. @default none (the namespace kubectl applies it to) */
+  readonly namespace?: string;
 }
 
 /** Ingress annotations of a Kong route. */

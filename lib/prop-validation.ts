@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import {
-  dns1035Label, dns1123Label, dns1123Subdomain, FormatCheck, ianaServiceName, inPortRange, labelKey, labelValue, NODE_PORT_RANGE, PORT_RANGE,
+  cidr, dns1035Label, dns1123Label, dns1123Subdomain, FormatCheck, ianaServiceName, inPortRange, labelKey, labelValue, NODE_PORT_RANGE, PORT_RANGE,
 } from './api-rules';
 
 /**
@@ -43,6 +43,23 @@ export class PropsValidator {
 
   labelValue(field: string, value: string | undefined): void {
     this.format(field, value, labelValue);
+  }
+
+  /** Every key and value of a label map. */
+  labels(field: string, labels: Record<string, string> | undefined): void {
+    Object.entries(labels ?? {}).forEach(([key, value]) => {
+      this.format(`${field}["${key}"]`, key, labelKey);
+      this.format(`${field}["${key}"]`, value, labelValue);
+    });
+  }
+
+  /** Annotation keys have the label key syntax; their values are free. */
+  annotations(field: string, annotations: Record<string, string> | undefined): void {
+    Object.keys(annotations ?? {}).forEach((key) => this.format(`${field}["${key}"]`, key, labelKey));
+  }
+
+  cidr(field: string, value: string | undefined): void {
+    this.format(field, value, cidr);
   }
 
   port(field: string, value: number | undefined): void {

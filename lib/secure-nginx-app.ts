@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { isIP } from 'net';
-import { Chart, Size } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
@@ -8,27 +8,25 @@ import { AppCoherenceCheck } from './app-coherence-check';
 import { MAX_VALIDITY_DAYS, RSA_KEY_SIZES } from './certificate';
 import { CertificateSource, ICertificateSource } from './certificate-source';
 import { ICertificateTrust } from './certificate-trust';
-import { EndpointBackend, ExposedEndpoint } from './exposed-endpoint';
+import { DEFAULT_DNS_PEER, dnsOnlyEgressPolicySpec, EgressPolicy } from './egress-policy';
+import { EndpointBackend, ExposedEndpoint, NetworkPeer } from './exposed-endpoint';
 import { rsaKeyAlgorithm } from './key-algorithm';
-import { renderNginxServerConfig } from './nginx-config';
+import { NginxDeployment, NginxPodOptions } from './nginx-deployment';
+import { NGINX_UNPRIVILEGED_UID } from './nginx-image';
+import { DEFAULT_STUB_STATUS_PATH, METRICS_PORT_NAME, NginxMetrics, NginxMetricsOptions } from './nginx-metrics';
+import { DEFAULT_HEALTH_CHECK_PATH } from './nginx-probes';
+import { NginxSiteConfig, NginxSiteOptions } from './nginx-site-config';
 import { checkSinglePeerCopies } from './peer-copies';
 import { PropsValidator } from './prop-validation';
-import { restrictedContainerSecurityContext } from './security';
-import { ServingCertificate } from './serving-certificate';
+import { DEFAULT_REPLICAS, ReplicaScaling, ReplicaScalingOptions } from './replica-scaling';
 import { DEFAULT_CLUSTER_DOMAIN, serviceDnsNames } from './service-access';
+import { ServingCertificate } from './serving-certificate';
 
-/**
- * nginx built to run as an unprivileged user (uid 101) on a read-only root filesystem, writing only
- * to /tmp. The stock `nginx` image needs root and a writable /var/cache/nginx and /var/run.
- */
-export const DEFAULT_NGINX_IMAGE = 'nginxinc/nginx-unprivileged:1.28-alpine';
-/** The uid and gid the unprivileged nginx image runs as. */
-export const NGINX_UNPRIVILEGED_UID = 101;
 /** Linux's default `net.ipv4.ip_unprivileged_port_start`: lower ports need root or CAP_NET_BIND_SERVICE. */
 const UNPRIVILEGED_PORT_START = 1024;
 
 /** Props of {@link SecureNginxApp}. */
-export interface SecureNginxAppProps {
+export interface SecureNginxAppProps extends ReplicaScalingOptions, NginxPodOptions, NginxSiteOptions {
   /**
    * Name of the Deployment and the Service, the `run` label value, and the certificate's CN and O.
    * @default 'my-nginx'
@@ -39,16 +37,6 @@ export interface SecureNginxAppProps {
    * @default the chart's namespace, else 'default'
    */
   readonly namespace?: string;
-  /**
-   * Number of nginx pods.
-   * @default 2
-   */
-  readonly replicas?: number;
-  /**
-   * nginx image. It must run as a non-root user on a read-only root filesystem (see {@link DEFAULT_NGINX_IMAGE}).
-   * @default DEFAULT_NGINX_IMAGE
-   */
-  readonly image?: string;
   /**
    * The uid and gid the image's nginx runs as; the TLS key is made readable to this group only.
    * @default NGINX_UNPRIVILEGED_UID (101)
@@ -91,13 +79,6 @@ export interface SecureNginxAppProps {
    */
   readonly containerHttpsPort?: number;
   /**
-   * Let the non-root nginx listen on container ports below 1024: the pod then sets the namespaced
-   * sysctl `net.ipv4.ip_unprivileged_port_start=0` (a safe sysctl, allowed by the Pod Security
-   * Standards). Without it such ports are refused, as nginx could not bind them.
-   * @default false
-   */
-  readonly allowPrivilegedContainerPorts?: boolean;
-  /**
    * Names added to the certificate besides the Service's own cluster DNS names (e.g. an Ingress
    * host): DNS names, a leading `*.` wildcard allowed, and IP addresses (written as IP SANs, the
    * only kind clients match an address against).
@@ -133,10 +114,10 @@ export interface SecureNginxAppProps {
    */
   readonly configMapName?: string;
   /**
-   * Extra nginx directives placed inside the `server` block, verbatim.
-   * @default none
+   * Path of the generated health location (exact match, `200 ok`, not logged) the probes request.
+   * @default '/healthz'
    */
-  readonly extraNginxDirectives?: string;
+  readonly healthCheckPath?: string;
   /**
    * Cluster DNS domain, for the fully qualified name in the certificate.
    * @default 'cluster.local'
@@ -154,16 +135,38 @@ export interface SecureNginxAppProps {
    */
   readonly rotateCertificate?: boolean;
   /**
-   * nginx container resources. Small requests keep two replicas schedulable on a laptop cluster.
-   * @default requests cpu 50m / memory 32Mi, limit memory 128Mi
+   * Labels of every object (and the pods); they may not change the `run` label.
+   * @default none
    */
-  readonly resources?: kplus.ContainerResources;
+  readonly commonLabels?: Record<string, string>;
+  /**
+   * Annotations of every object (and the pods).
+   * @default none
+   */
+  readonly commonAnnotations?: Record<string, string>;
+  /**
+   * Prometheus metrics: stub_status, read by an exporter sidecar, on a `metrics` port and Service,
+   * with a ServiceMonitor when asked.
+   * @default no metrics
+   */
+  readonly metrics?: NginxMetricsOptions;
+  /**
+   * Egress of the nginx pods.
+   * @default EgressPolicy.UNRESTRICTED
+   */
+  readonly egress?: EgressPolicy;
+  /**
+   * The cluster DNS pods, which EgressPolicy.DNS_ONLY admits.
+   * @default DEFAULT_DNS_PEER (pods k8s-app=kube-dns in kube-system)
+   */
+  readonly dnsPeer?: NetworkPeer;
 }
 
 /**
  * The tutorial's secure nginx: a self-signed certificate in a `kubernetes.io/tls` Secret, the
  * nginx `default.conf` in a ConfigMap, a Deployment mounting both, and a Service with `http` and
- * `https` ports, locked down (non-root, read-only root filesystem, no capabilities).
+ * `https` ports, locked down (non-root, read-only root filesystem, no capabilities); with probes,
+ * a PodDisruptionBudget and topology spread, and on request autoscaling, metrics and egress policy.
  */
 export class SecureNginxApp extends Construct {
   /** The application name: Deployment and Service name and `run` label value. */
@@ -182,8 +185,8 @@ export class SecureNginxApp extends Construct {
   public readonly service: k8s.KubeService;
   /** The nginx Deployment. */
   public readonly deployment: kplus.Deployment;
-  /** The ConfigMap holding nginx's `default.conf`. */
-  public readonly configMap: kplus.ConfigMap;
+  /** The ConfigMap nginx reads its server config from (made here, or the existing one given). */
+  public readonly configMap: kplus.IConfigMap;
   /** The serving certificate: its Secret, names and trust. */
   public readonly certificate: ServingCertificate;
   /** The TLS Secret, as a reference other cdk8s-plus constructs can mount. */
@@ -196,12 +199,18 @@ export class SecureNginxApp extends Construct {
   public readonly trust: ICertificateTrust;
   /** Where the Secret is mounted in the nginx container. */
   public readonly tlsMountPath = '/etc/nginx/ssl';
-  /** Where the ConfigMap is mounted in the nginx container. */
+  /** Where the ConfigMap is mounted in the nginx container (both image families read conf.d). */
   public readonly configMountPath = '/etc/nginx/conf.d';
   /** Service port of `http`. */
   public readonly httpPort: number;
   /** Service port of `https`. */
   public readonly httpsPort: number;
+  /** Replica count, autoscaler and disruption budget. */
+  public readonly scaling: ReplicaScaling;
+  /** The exporter, metrics Service and ServiceMonitor, when metrics are on. */
+  public readonly metrics?: NginxMetrics;
+  /** The DNS-only egress NetworkPolicy, when asked for. */
+  public readonly egressPolicy?: k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: SecureNginxAppProps = {}) {
     super(scope, id);
@@ -210,30 +219,83 @@ export class SecureNginxApp extends Construct {
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     this.httpPort = props.httpPort ?? 8080;
     this.httpsPort = props.httpsPort ?? 443;
-    const replicas = props.replicas ?? 2;
-    const serviceType = props.serviceType ?? kplus.ServiceType.NODE_PORT;
     const containerHttpPort = props.containerHttpPort ?? 8080;
-    const containerHttpsPort = props.containerHttpsPort ?? 8443;
-    const validityDays = props.certificateValidityDays ?? 365;
-    const keySize = props.keySize ?? 2048;
     const secretName = props.secretName ?? `${this.name}-tls`;
-    const configMapName = props.configMapName ?? `${this.name}-nginx-conf`;
-    const extraSans = props.extraSans ?? [];
-    const sanIpAddresses = extraSans.filter((san) => isIP(san));
-    const sanDnsNames = extraSans.filter((san) => !isIP(san));
-    const runAsUser = props.runAsUser ?? NGINX_UNPRIVILEGED_UID;
+    this.checkProps(props, containerHttpPort, secretName);
+    AppCoherenceCheck.addTo(this);
 
+    this.podLabels = { run: this.name };
+    const objectLabels = { ...props.commonLabels, ...this.podLabels };
+    const metadata = (name: string) => ({ name, namespace: this.namespace, labels: objectLabels, annotations: props.commonAnnotations });
+    const ports = { containerHttpPort, containerHttpsPort: props.containerHttpsPort ?? 8443 };
+    const stubStatusPath = props.metrics ? props.metrics.stubStatusPath ?? DEFAULT_STUB_STATUS_PATH : undefined;
+    const config = new NginxSiteConfig(this, 'Config', {
+      ...props, ...ports, ...metadata(this.name), tlsMountPath: this.tlsMountPath, stubStatusPath,
+      configMapName: props.configMapName ?? `${this.name}-nginx-conf`, healthCheckPath: props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH,
+    });
+    this.configMap = config.configMap;
+    this.secret = kplus.Secret.fromSecretName(this, 'SecretRef', secretName);
+    const pods = new NginxDeployment(this, 'Pods', {
+      ...props, ...ports, name: this.name, namespace: this.namespace, podLabels: this.podLabels,
+      replicas: props.autoscaling ? undefined : props.replicas ?? DEFAULT_REPLICAS,
+      runAsUser: props.runAsUser ?? NGINX_UNPRIVILEGED_UID, tlsSecret: this.secret, tlsMountPath: this.tlsMountPath,
+      configMap: this.configMap, configMountPath: this.configMountPath, healthCheckPath: config.healthCheckPath,
+    });
+    this.deployment = pods.deployment;
+    this.metrics = props.metrics && new NginxMetrics(this, 'Metrics', {
+      ...props.metrics, deployment: this.deployment, name: this.name, namespace: this.namespace, podLabels: this.podLabels,
+      labels: props.commonLabels, annotations: props.commonAnnotations, scrapeUrl: `http://127.0.0.1:${containerHttpPort}${stubStatusPath}`,
+    });
+    this.scaling = new ReplicaScaling(this, 'Scaling', {
+      ...props, ...metadata(this.name), deployment: this.deployment, name: this.name, namespace: this.namespace, podLabels: this.podLabels,
+    });
+
+    // After every part has checked its props: a refused synth writes nothing to the key store.
+    this.serviceDnsNames = serviceDnsNames(this.name, this.namespace, props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
+    this.certificate = this.servingCertificate(props, secretName, metadata(secretName));
+    this.secretObject = this.certificate.secretObject;
+    this.certificatePem = this.certificate.certificatePem;
+    this.trust = this.certificate.trust;
+    // Pods restart when the certificate or config changes, as they read both only at start. A
+    // certificate cert-manager renews in the cluster is unknown here: see the README on reloading.
+    this.deployment.podMetadata.addAnnotation('checksum/tls-and-config',
+      createHash('sha256').update(this.certificatePem ?? '').update(config.text ?? '').digest('hex'));
+
+    this.backend = ExposedEndpoint.backendOf(this.deployment, this.certificate);
+    this.endpoint = this.exposeEndpoint(props, objectLabels);
+    this.service = this.endpoint.service;
+    this.admitScrapers(props.metrics);
+    this.egressPolicy = props.egress !== EgressPolicy.DNS_ONLY ? undefined : new k8s.KubeNetworkPolicy(this, 'EgressPolicy', {
+      metadata: metadata(`${this.name}-egress-dns-only`), spec: dnsOnlyEgressPolicySpec(this.podLabels, props.dnsPeer ?? DEFAULT_DNS_PEER),
+    });
+  }
+
+  /** The Service with the tutorial's two ports, `http` and `https`, targeting the container ports by name. */
+  private exposeEndpoint(props: SecureNginxAppProps, labels: Record<string, string>): ExposedEndpoint {
+    return new ExposedEndpoint(this, 'Endpoint', {
+      name: this.name, namespace: this.namespace, type: props.serviceType ?? kplus.ServiceType.NODE_PORT, backend: this.backend,
+      clusterDomain: props.clusterDomain, labels, commonLabels: props.commonLabels, commonAnnotations: props.commonAnnotations,
+      ports: [
+        { name: 'http', port: this.httpPort, targetPort: 'http', nodePort: props.httpNodePort, tls: false },
+        { name: 'https', port: this.httpsPort, targetPort: 'https', nodePort: props.httpsNodePort, tls: true },
+      ],
+    });
+  }
+
+  /** The props only this construct reads; the parts it composes check theirs. */
+  private checkProps(props: SecureNginxAppProps, containerHttpPort: number, secretName: string): void {
     const check = new PropsValidator(this, 'SecureNginxApp');
+    const serviceType = props.serviceType ?? kplus.ServiceType.NODE_PORT;
     check.serviceName('name', this.name);
     check.dnsLabel('namespace', this.namespace);
-    check.integerAtLeast('replicas', replicas, 0);
     check.port('httpPort', this.httpPort);
     check.port('httpsPort', this.httpsPort);
     check.check(this.httpPort !== this.httpsPort, 'httpsPort', `${this.httpsPort} is also httpPort: give the two Service ports different numbers`);
+    const containerHttpsPort = props.containerHttpsPort ?? 8443;
     for (const [field, port] of [['containerHttpPort', containerHttpPort], ['containerHttpsPort', containerHttpsPort]] as const) {
       check.port(field, port);
       check.check(port >= UNPRIVILEGED_PORT_START || props.allowPrivilegedContainerPorts === true, field,
-        `${port} is below ${UNPRIVILEGED_PORT_START}, which the non-root nginx (uid ${runAsUser}) cannot bind: use a port from ${UNPRIVILEGED_PORT_START} (the Service can still offer ${port}), or set allowPrivilegedContainerPorts`);
+        `${port} is below ${UNPRIVILEGED_PORT_START}, which the non-root nginx (uid ${props.runAsUser ?? NGINX_UNPRIVILEGED_UID}) cannot bind: use a port from ${UNPRIVILEGED_PORT_START} (the Service can still offer ${port}), or set allowPrivilegedContainerPorts`);
     }
     check.check(containerHttpPort !== containerHttpsPort, 'containerHttpsPort', `${containerHttpsPort} is also containerHttpPort: nginx needs two different ports`);
     check.nodePort('httpNodePort', props.httpNodePort);
@@ -245,32 +307,40 @@ export class SecureNginxApp extends Construct {
       `node ports need serviceType NodePort or LoadBalancer, not ${serviceType}: remove the node ports or change serviceType`);
     check.check(serviceType !== kplus.ServiceType.EXTERNAL_NAME, 'serviceType',
       'ExternalName points at a name outside the cluster and cannot front these pods: use ClusterIP, NodePort or LoadBalancer');
-    check.integerInRange('certificateValidityDays', validityDays, 1, MAX_VALIDITY_DAYS);
-    check.oneOf('keySize', keySize, RSA_KEY_SIZES);
+    check.integerInRange('certificateValidityDays', props.certificateValidityDays ?? 365, 1, MAX_VALIDITY_DAYS);
+    check.oneOf('keySize', props.keySize ?? 2048, RSA_KEY_SIZES);
     for (const field of ['keySize', 'certificateValidityDays', 'certificateStoreDir', 'rotateCertificate'] as const) {
       check.check(props.certificate === undefined || props[field] === undefined, field,
         'only shapes the default self-signed certificate: set it on the certificate source instead (e.g. CertificateSource.signedBy(ca, { validityDays }))');
     }
     check.dnsSubdomain('secretName', secretName);
-    check.dnsSubdomain('configMapName', configMapName);
     check.dnsSubdomain('clusterDomain', props.clusterDomain);
-    sanDnsNames.forEach((san) => {
-      const field = `extraSans[${extraSans.indexOf(san)}]`;
-      check.check(!/^[0-9.]+$/.test(san), field, `"${san}" looks like an IPv4 address but is not one: correct it, or give a DNS name`);
-      check.dnsSubdomain(field, san.replace(/^\*\./, ''));
+    (props.extraSans ?? []).forEach((san, i) => {
+      if (isIP(san)) return;
+      check.check(!/^[0-9.]+$/.test(san), `extraSans[${i}]`, `"${san}" looks like an IPv4 address but is not one: correct it, or give a DNS name`);
+      check.dnsSubdomain(`extraSans[${i}]`, san.replace(/^\*\./, ''));
     });
-    check.integerAtLeast('runAsUser', runAsUser, 1);
+    check.integerAtLeast('runAsUser', props.runAsUser, 1);
+    check.labels('commonLabels', props.commonLabels);
+    check.annotations('commonAnnotations', props.commonAnnotations);
+    check.check(!('run' in (props.commonLabels ?? {})), 'commonLabels', '"run" would change the label the Service selects: use another key');
+    const healthCheckPath = props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
+    check.check(/^\/\S*$/.test(healthCheckPath), 'healthCheckPath', `"${healthCheckPath}" must start with '/' and contain no spaces`);
+    check.check(props.dnsPeer === undefined || props.egress === EgressPolicy.DNS_ONLY, 'dnsPeer', 'only applies with egress: EgressPolicy.DNS_ONLY');
+    const proxying = [...(props.locations ?? []).map((l) => l.body), props.extraNginxDirectives ?? '', props.serverConfig ?? '']
+      .some((text) => /(^|[\s;{])(proxy|grpc|fastcgi|uwsgi|scgi)_pass\s/.test(text));
+    check.check(props.egress !== EgressPolicy.DNS_ONLY || !proxying, 'egress',
+      'DNS_ONLY refuses every connection but DNS, and the nginx config passes requests upstream (*_pass): use EgressPolicy.UNRESTRICTED');
     check.throwIfInvalid();
-    AppCoherenceCheck.addTo(this);
+  }
 
-    this.serviceDnsNames = serviceDnsNames(this.name, this.namespace, props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
-    this.podLabels = { run: this.name };
-    const metadata = (name: string) => ({ name, namespace: this.namespace, labels: this.podLabels });
-
-    this.certificate = new ServingCertificate(this, 'Certificate', {
+  /** The certificate from `props.certificate`, else the self-signed one the certificate props shape. */
+  private servingCertificate(props: SecureNginxAppProps, secretName: string, metadata: { labels: Record<string, string>; annotations?: Record<string, string> }): ServingCertificate {
+    const extraSans = props.extraSans ?? [];
+    return new ServingCertificate(this, 'Certificate', {
       source: props.certificate ?? CertificateSource.selfSigned({
-        keyAlgorithm: rsaKeyAlgorithm(keySize),
-        validityDays,
+        keyAlgorithm: rsaKeyAlgorithm(props.keySize ?? 2048),
+        validityDays: props.certificateValidityDays,
         storeDir: props.certificateStoreDir,
         rotate: props.rotateCertificate,
       }),
@@ -278,85 +348,21 @@ export class SecureNginxApp extends Construct {
       namespace: this.namespace,
       commonName: this.name,
       organization: this.name,
-      dnsNames: [...this.serviceDnsNames, ...sanDnsNames],
-      ipAddresses: sanIpAddresses,
-      labels: this.podLabels,
+      dnsNames: [...this.serviceDnsNames, ...extraSans.filter((san) => !isIP(san))],
+      ipAddresses: extraSans.filter((san) => isIP(san)),
+      labels: metadata.labels,
+      annotations: metadata.annotations,
     });
-    this.certificatePem = this.certificate.certificatePem;
-    this.secretObject = this.certificate.secretObject;
-    this.secret = this.certificate.secret;
-    this.trust = this.certificate.trust;
+  }
 
-    const nginxConfig = renderNginxServerConfig({
-      httpPort: containerHttpPort,
-      httpsPort: containerHttpsPort,
-      certificatePath: `${this.tlsMountPath}/tls.crt`,
-      privateKeyPath: `${this.tlsMountPath}/tls.key`,
-      extraDirectives: props.extraNginxDirectives,
+  /** Scrapers reach the metrics port through the pods' NetworkPolicy, whenever one is made. */
+  private admitScrapers(metrics: NginxMetricsOptions | undefined): void {
+    if (!metrics) return;
+    if (metrics.scrapers?.length) this.endpoint.allowPeersOnPort(metrics.scrapers, METRICS_PORT_NAME);
+    this.node.addValidation({
+      validate: () => (this.endpoint.networkPolicy && !metrics.scrapers?.length
+        ? [`SecureNginxApp at '${this.node.path}': metrics.scrapers: NetworkPolicy ${this.endpoint.networkPolicy.name} guards the pods and would refuse Prometheus: name who scrapes, e.g. [{ namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }]`]
+        : []),
     });
-    this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
-      metadata: metadata(configMapName),
-      data: { 'default.conf': nginxConfig },
-    });
-
-    this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: metadata(this.name),
-      replicas,
-      select: false,
-      // The key is group-readable (0440, group = fsGroup) so the non-root nginx can read it.
-      securityContext: {
-        ensureNonRoot: true, user: runAsUser, group: runAsUser, fsGroup: runAsUser,
-        sysctls: props.allowPrivilegedContainerPorts ? [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] : undefined,
-      },
-      automountServiceAccountToken: false,
-    });
-    this.deployment.select(kplus.LabelSelector.of({ labels: this.podLabels }));
-    Object.entries(this.podLabels).forEach(([key, value]) => this.deployment.podMetadata.addLabel(key, value));
-    // Pods restart when the certificate or config changes, as they read both only at start. A
-    // certificate cert-manager renews in the cluster is unknown here: see the README on reloading.
-    this.deployment.podMetadata.addAnnotation('checksum/tls-and-config',
-      createHash('sha256').update(this.certificatePem ?? '').update(nginxConfig).digest('hex'));
-
-    const nginx = this.deployment.addContainer({
-      name: 'nginxhttps',
-      image: props.image ?? DEFAULT_NGINX_IMAGE,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      ports: [
-        { name: 'http', number: containerHttpPort },
-        { name: 'https', number: containerHttpsPort },
-      ],
-      securityContext: restrictedContainerSecurityContext(runAsUser),
-      resources: props.resources ?? {
-        cpu: { request: kplus.Cpu.millis(50) },
-        memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) },
-      },
-      readiness: kplus.Probe.fromHttpGet('/', { port: containerHttpPort }),
-    });
-    nginx.mount(this.tlsMountPath, kplus.Volume.fromSecret(this, 'SecretVolume', this.secret, {
-      name: 'secret-volume', defaultMode: 0o440,
-    }), { readOnly: true });
-    nginx.mount(this.configMountPath, kplus.Volume.fromConfigMap(this, 'ConfigMapVolume', this.configMap, {
-      name: 'configmap-volume',
-    }), { readOnly: true });
-    // The unprivileged image keeps its pid file and temp files in /tmp; the root filesystem is read-only.
-    nginx.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp'));
-
-    this.backend = {
-      podLabels: this.podLabels,
-      containerPorts: nginx.ports.map((p) => ({ name: p.name, number: p.number })),
-      tls: this.certificate,
-    };
-    this.endpoint = new ExposedEndpoint(this, 'Endpoint', {
-      name: this.name,
-      namespace: this.namespace,
-      type: serviceType,
-      backend: this.backend,
-      clusterDomain: props.clusterDomain,
-      ports: [
-        { name: 'http', port: this.httpPort, targetPort: 'http', nodePort: props.httpNodePort, tls: false },
-        { name: 'https', port: this.httpsPort, targetPort: 'https', nodePort: props.httpsNodePort, tls: true },
-      ],
-    });
-    this.service = this.endpoint.service;
   }
 }

@@ -43,6 +43,11 @@ export interface ServingCertificateProps {
    * @default none
    */
   readonly labels?: Record<string, string>;
+  /**
+   * Annotations of the Secret.
+   * @default none
+   */
+  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -82,6 +87,7 @@ export class ServingCertificate extends Construct implements BoundCertificate {
       dnsNames: [...new Set(props.dnsNames)],
       ipAddresses: [...new Set(props.ipAddresses ?? [])],
       labels,
+      annotations: props.annotations ?? {},
       rotationNames: [`${this.namespace}/${props.secretName}`, ...ancestorPaths(this.node.path)],
     });
     this.secret = bound.secret;

@@ -25,7 +25,7 @@ describe('App.synth() checks the objects of the whole App before writing anythin
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain("Deployment default/web is emitted by both 'shop/Web/Deployment/Resource' and 'shop/Web2/Deployment/Resource'");
+    expect(message).toContain("Deployment default/web is emitted by both 'shop/Web/Pods/Deployment/Resource' and 'shop/Web2/Pods/Deployment/Resource'");
     expect(message).toMatch(/Service default\/web is emitted by both 'shop\/Web\/Endpoint\/Service' and 'shop\/Web2\/Endpoint\/Service'/);
     expect(message).toMatch(/Secret default\/web-tls is emitted by both/);
     expect(message).toContain('give one of them another name');
@@ -38,7 +38,7 @@ describe('App.synth() checks the objects of the whole App before writing anythin
     new SecureNginxApp(new Chart(app, 'b', { namespace: 'other' }), 'Web', { name: 'web', certificateStoreDir: store });
     expect(() => app.synth()).not.toThrow();
     new SecureNginxApp(new Chart(app, 'c'), 'Web', { name: 'web', certificateStoreDir: store });
-    expect(() => app.synth()).toThrow(/Deployment default\/web is emitted by both 'a\/Web\/Deployment\/Resource' and 'c\/Web\/Deployment\/Resource'/);
+    expect(() => app.synth()).toThrow(/Deployment default\/web is emitted by both 'a\/Web\/Pods\/Deployment\/Resource' and 'c\/Web\/Pods\/Deployment\/Resource'/);
   });
 
   test('the same nodePort in two apps', () => {
@@ -56,7 +56,7 @@ describe('App.synth() checks the objects of the whole App before writing anythin
     new SecureNginxApp(chart, 'Web', { name: 'web', serviceType: kplus.ServiceType.NODE_PORT, httpNodePort: 30080, certificateStoreDir: store });
     new k8s.KubeConfigMap(chart, 'Mine', { metadata: { name: 'web-nginx-conf' } });
     new k8s.KubeService(chart, 'Other', { metadata: { name: 'other' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] } });
-    expect(() => app.synth()).toThrow(/ConfigMap default\/web-nginx-conf is emitted by both 'shop\/Web\/ConfigMap\/Resource' and 'shop\/Mine'[\s\S]*nodePort 30080 is fixed by both/);
+    expect(() => app.synth()).toThrow(/ConfigMap default\/web-nginx-conf is emitted by both 'shop\/Web\/Config\/ConfigMap\/Resource' and 'shop\/Mine'[\s\S]*nodePort 30080 is fixed by both/);
   });
 
   test('two CurlProbes with default names do not clash', () => {

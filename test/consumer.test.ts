@@ -131,7 +131,7 @@ describe('examples/consumer, installed from the packed tarballs', () => {
     expect(find(objects, 'Deployment', 'storefront').spec.replicas).toBe(3);
     expect(find(objects, 'Service', 'storefront').spec).toMatchObject({ type: 'ClusterIP', selector: { run: 'storefront' } });
     expect(find(objects, 'ConfigMap', 'storefront-nginx-conf').data['default.conf'])
-      .toMatch(/\n {4}location = \/healthz \{\n {8}default_type text\/plain;\n {8}return 200 "ok\\n";\n {4}\}\n\}\n$/);
+      .toMatch(/\n {4}location = \/status \{\n {8}default_type text\/plain;\n {8}return 200 "ok\\n";\n {4}\}\n\}\n$/);
   });
 
   test('an Ingress for shop.example.com terminating TLS with the app\'s Secret, and a probe Job', () => {
@@ -140,7 +140,7 @@ describe('examples/consumer, installed from the packed tarballs', () => {
     expect(ingress.spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'storefront-tls' }]);
     expect(ingress.spec.rules[0].host).toBe('shop.example.com');
     const probe = find(objects, 'Job', 'storefront-check').spec.template.spec.containers[0];
-    expect(probe.command).toContain('https://storefront/healthz');
+    expect(probe.command).toContain('https://storefront/status');
   });
 
   test('cdk8s synth ran the validator from its validations: entry, both ways, and it passed', () => {
@@ -162,7 +162,7 @@ describe('examples/consumer, installed from the packed tarballs', () => {
   });
 
   test('the validator\'s CLI from the tarball accepts the output', () => {
-    expect(runOrThrow(consumer, 'npx', ['validate-manifests', 'dist'])).toMatch(/validated 8 documents in 1 files against v1\.28\.0, v1\.30\.0, v1\.36\.0: OK/);
+    expect(runOrThrow(consumer, 'npx', ['validate-manifests', 'dist'])).toMatch(/validated 9 documents in 1 files against v1\.28\.0, v1\.30\.0, v1\.36\.0: OK/);
   });
 });
 
@@ -170,8 +170,8 @@ describeTlsE2e('the consumer example\'s dist/', {
   label: 'cdk8s-e2e-consumer',
   manifests: () => readManifestFolder(path.join(consumer, 'dist')),
   moreTests: (live) => {
-    test('the extra location /healthz answers over HTTPS, verified against the Secret\'s tls.crt', async () => {
-      const result = await live.cluster().runClient(live.curlHttps('/healthz'));
+    test('the extra location /status answers over HTTPS, verified against the Secret\'s tls.crt', async () => {
+      const result = await live.cluster().runClient(live.curlHttps('/status'));
       expect({ exitCode: result.exitCode, stderr: result.stderr, body: result.stdout }).toEqual({ exitCode: 0, stderr: '', body: 'ok\n' });
     });
   },

@@ -36,13 +36,27 @@ describe('describeEndpointAccess', () => {
   });
 
   test('the Markdown lists it all, with the ordering caveat of env vars and the admitted peers', () => {
-    const md = renderAccessMarkdown('Access', [describeEndpointAccess({ ...NGINX, admittedPeers: ['pods app=curlpod in this namespace'] })]);
+    const networkPolicy = { name: 'my-nginx-allow-curl', rules: [{ peers: [{ text: 'pods app=curlpod in this namespace' }], targetPorts: ['http', 'https'] }] };
+    const md = renderAccessMarkdown('Access', [describeEndpointAccess({
+      ...NGINX, ports: NGINX.ports.map((p) => ({ ...p, targetPort: p.name })), networkPolicy,
+    })]);
     expect(md).toContain('## Service `my-nginx` (NodePort, namespace `default`)');
     expect(md).toContain('- `my-nginx.default.svc.cluster.local`');
     expect(md).toContain('MY_NGINX_SERVICE_PORT_HTTPS=443');
     expect(md).toContain('created **after** this Service exists');
     expect(md).toContain('`curl https://my-nginx/ --cacert /etc/nginx/ssl/tls.crt`');
     expect(md).toContain('`http://localhost:8001/api/v1/namespaces/default/services/https:my-nginx:https/proxy/`');
-    expect(md).toContain('- pods app=curlpod in this namespace');
+    expect(md).toContain('- pods app=curlpod in this namespace (ports http, https)');
+    expect(md).toContain('`curl https://my-nginx/ --cacert /etc/nginx/ssl/tls.crt` — allowed only from pods app=curlpod in this namespace');
+    expect(md).toMatch(/API server proxy: `[^`]+` — \*\*refused by NetworkPolicy `my-nginx-allow-curl`: the API server connects from its own address/);
+    expect(md).toMatch(/from outside, on any node: `https:\/\/<node-ip>:30443\/` — \*\*refused by NetworkPolicy `my-nginx-allow-curl`/);
+  });
+
+  test('without a NetworkPolicy no route is marked; a policy admitting nobody on a port refuses pods too', () => {
+    expect(access.ports.every((p) => p.admission === undefined)).toBe(true);
+    const networkPolicy = { name: 'p', rules: [{ peers: [{ text: 'pods app=a in this namespace' }], targetPorts: ['http'] }] };
+    const [http, https] = describeEndpointAccess({ ...NGINX, ports: NGINX.ports.map((p) => ({ ...p, targetPort: p.name })), networkPolicy }).ports;
+    expect(http.admission?.fromPods.allowed).toBe(true);
+    expect(https.admission?.fromPods).toEqual({ allowed: false, detail: 'refused by NetworkPolicy `p`: it admits no pod on this port' });
   });
 });

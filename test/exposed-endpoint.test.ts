@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import {
   CertificateSource, CertManagerAuthority, CurlProbe, CurlProbeMode, EndpointBackend, ExposedEndpoint, ExposedEndpointProps, SecureNginxApp, serviceDnsNames, ServingCertificate,
 } from '../lib';
-import { dnsNameMatches, networkPolicySpec } from '../lib/exposed-endpoint';
+import { dnsNameMatches, networkPolicyRule } from '../lib/exposed-endpoint';
 import { findObject, synthObjects, tempDir } from './support';
 
 const store = tempDir('endpoint-store');
@@ -107,11 +107,7 @@ describe('ExposedEndpoint.addIngress', () => {
 
 describe('ExposedEndpoint.allowFrom', () => {
   test('the docs example: only app: frontend may reach app: backend', () => {
-    expect(networkPolicySpec({ app: 'backend' }, [{ podLabels: { app: 'frontend' } }])).toEqual({
-      podSelector: { matchLabels: { app: 'backend' } },
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'frontend' } } }] }],
-    });
+    expect(networkPolicyRule([{ podLabels: { app: 'frontend' } }], [])).toEqual({ from: [{ podSelector: { matchLabels: { app: 'frontend' } } }] });
   });
 
   test('limits the admitted peers to the target ports; namespace peers combine both selectors', () => {
@@ -128,10 +124,93 @@ describe('ExposedEndpoint.allowFrom', () => {
     }]);
   });
 
-  test('refuses no peers, and a peer that selects everything', () => {
+  test('refuses no peers, a peer that selects everything, and an ipBlock mixed with selectors or malformed', () => {
     const e = new ExposedEndpoint(Testing.chart(), 'E', { name: 'svc', backend: BACKEND });
     expect(() => e.allowFrom([])).toThrow(/allowFrom.peers: no peers/);
     expect(() => e.allowFrom([{}])).toThrow(/allowFrom.peers\[0\]: selects every pod/);
+    expect(() => e.allowFrom([{ ipBlock: '10.0.0.0/8', podLabels: { a: 'b' } }])).toThrow(/allowFrom.peers\[0\]: ipBlock cannot be combined with podLabels/);
+    expect(() => e.allowFrom([{ ipBlock: '10.0.0.0/33' }])).toThrow(/allowFrom.peers\[0\].ipBlock: "10.0.0.0\/33" is not a CIDR/);
+    expect(() => e.allowFrom([{ podLabels: { a: 'b' }, ipBlockExcept: ['10.0.0.0/8'] }])).toThrow(/allowFrom.peers\[0\].ipBlockExcept: only applies with ipBlock/);
+  });
+});
+
+describe('ExposedEndpoint NetworkPolicy: the ingress controller, external traffic, extra ports', () => {
+  const backend = { podLabels: { app: 'web' }, containerPorts: [{ name: 'http', number: 8080 }, { name: 'metrics', number: 9113 }] };
+  const policyOf = (build: (e: ExposedEndpoint) => void) => findObject(endpointObjects({
+    name: 'web', type: kplus.ServiceType.NODE_PORT, backend, ports: [{ name: 'http', port: 80, targetPort: 'http' }],
+  }, build), 'NetworkPolicy', 'web-allow-listed');
+  const FRONTEND = { podSelector: { matchLabels: { app: 'frontend' } } };
+  const INGRESS_NGINX = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } };
+
+  test('addIngress admits the ingress controller on the backend port, whether called before or after allowFrom', () => {
+    const expected = [
+      { from: [FRONTEND], ports: [{ port: 'http', protocol: 'TCP' }] },
+      { from: [INGRESS_NGINX], ports: [{ port: 'http', protocol: 'TCP' }] },
+    ];
+    expect(policyOf((e) => { e.addIngress({ host: 'web.example.com' }); e.allowFrom([{ podLabels: { app: 'frontend' } }]); }).spec.ingress).toEqual(expected);
+    expect(policyOf((e) => { e.allowFrom([{ podLabels: { app: 'frontend' } }]); e.addIngress({ host: 'web.example.com' }); }).spec.ingress).toEqual(expected);
+  });
+
+  test('the controller is configurable', () => {
+    const policy = policyOf((e) => {
+      e.allowFrom([{ podLabels: { app: 'frontend' } }]);
+      e.addIngress({ host: 'web.example.com', controller: { namespaceLabels: { 'kubernetes.io/metadata.name': 'traefik' }, podLabels: { 'app.kubernetes.io/name': 'traefik' } } });
+    });
+    expect(policy.spec.ingress[1].from).toEqual([{
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } },
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } },
+    }]);
+  });
+
+  test('allowExternalTraffic admits every address on the Service target ports; allowPeersOnPort one more port', () => {
+    const policy = policyOf((e) => {
+      e.allowExternalTraffic();
+      e.allowPeersOnPort([{ namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }], 'metrics');
+      e.allowFrom([{ podLabels: { app: 'frontend' } }]);
+    });
+    expect(policy.spec.ingress).toEqual([
+      { from: [FRONTEND], ports: [{ port: 'http', protocol: 'TCP' }] },
+      { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [{ port: 'http', protocol: 'TCP' }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 'metrics', protocol: 'TCP' }] },
+    ]);
+  });
+
+  test('without allowFrom nothing is isolated: no NetworkPolicy at all', () => {
+    const objects = endpointObjects({ name: 'web', backend, ports: [{ name: 'http', port: 80, targetPort: 'http' }] }, (e) => {
+      e.addIngress({ host: 'web.example.com' });
+      e.allowExternalTraffic();
+    });
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
+  });
+
+  test('allowPeersOnPort refuses a port the backend does not declare', () => {
+    const e = new ExposedEndpoint(Testing.chart(), 'E', { name: 'svc', backend });
+    expect(() => e.allowPeersOnPort([{ podLabels: { app: 'prometheus' } }], 'admin')).toThrow(/allowPeersOnPort.port: admin is not a container port of the backend/);
+  });
+
+  test('the access map marks each route allowed or refused by the policy', () => {
+    const chart = Testing.chart();
+    const e = new ExposedEndpoint(chart, 'E', { name: 'web', type: kplus.ServiceType.NODE_PORT, backend, ports: [{ name: 'http', port: 80, targetPort: 'http' }] });
+    e.allowFrom([{ podLabels: { app: 'frontend' } }]);
+    e.addIngress({ host: 'web.example.com' });
+    const before = e.access;
+    expect(before.ports[0].admission?.fromPods).toEqual({
+      allowed: true, detail: 'allowed only from pods app=frontend in this namespace; any pod in namespaces kubernetes.io/metadata.name=ingress-nginx',
+    });
+    expect(before.ports[0].admission?.fromApiServer.allowed).toBe(false);
+    expect(before.ports[0].admission?.fromOutside?.allowed).toBe(false);
+    expect(before.ingressAdmission?.allowed).toBe(true);
+    e.allowExternalTraffic();
+    expect(e.access.ports[0].admission?.fromApiServer).toEqual({ allowed: true, detail: "allowed if the API server's address is in 0.0.0.0/0, ::/0" });
+    expect(e.access.ports[0].admission?.fromOutside).toEqual({ allowed: true, detail: 'allowed from addresses 0.0.0.0/0, ::/0' });
+  });
+
+  test('every object the endpoint makes carries the common labels and annotations', () => {
+    const objects = endpointObjects({
+      name: 'web', backend, ports: [{ name: 'http', port: 80, targetPort: 'http' }], commonLabels: { team: 'shop' }, commonAnnotations: { owner: 'shop@example.com' },
+    }, (e) => { e.allowFrom([{ podLabels: { app: 'frontend' } }]); e.addIngress({ host: 'web.example.com' }); e.addDebugService('debug', 'true'); });
+    expect(objects.map((o) => o.kind).sort()).toEqual(['Ingress', 'NetworkPolicy', 'Service', 'Service']);
+    for (const o of objects) expect(o.metadata).toMatchObject({ labels: { team: 'shop' }, annotations: { owner: 'shop@example.com' } });
   });
 });
 

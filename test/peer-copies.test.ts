@@ -68,7 +68,7 @@ describe('one copy of cdk8s and constructs, as peers', () => {
     expect(consumer.run('SecureNginxApp')).toEqual({ status: 0, stderr: '' });
     const objects = loadManifests([path.join(consumer.dir, 'dist')]).map((doc) => doc.object as { kind: string; metadata: { name: string; namespace: string } });
     expect(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort())
-      .toEqual(['ConfigMap/shop/my-nginx-nginx-conf', 'Deployment/shop/my-nginx', 'Secret/shop/my-nginx-tls', 'Service/shop/my-nginx']);
+      .toEqual(['ConfigMap/shop/my-nginx-nginx-conf', 'Deployment/shop/my-nginx', 'PodDisruptionBudget/shop/my-nginx', 'Secret/shop/my-nginx-tls', 'Service/shop/my-nginx']);
   });
 
   describe('a linked clone: the app has its own cdk8s and constructs', () => {

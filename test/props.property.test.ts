@@ -54,7 +54,7 @@ const probeProps = fc.record({
   caMountPath: mostly(fc.constantFrom('/etc/nginx/ssl', '/ca'), fc.constant('relative/path')),
 }, { requiredKeys: [] });
 
-const LIBRARY_ERROR = /^(SecureNginxApp|CurlProbe|ExposedEndpoint) at '[^']+' has invalid props:(\n {2}- [A-Za-z][\w.[\]]*: .+)+$/;
+const LIBRARY_ERROR = /^(SecureNginxApp|NginxSiteConfig|NginxDeployment|NginxMetrics|ReplicaScaling|CurlProbe|ExposedEndpoint) at '[^']+' has invalid props:(\n {2}- [A-Za-z][\w.[\]]*: .+)+$/;
 const COHERENCE_ERROR = /^Validation failed with the following errors:(\n {2}\[[^\]]*\] .+ (is emitted by both|is fixed by both) .+)+$/;
 
 /** Builds the props into an App and synthesizes it; returns the output folder, or the error's message. */

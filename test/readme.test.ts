@@ -116,9 +116,11 @@ test('"Use the constructs" writes shop-dist/shop.k8s.yaml with the shop\'s objec
   const objects = loadManifests([dir]).map((doc) => doc.object as { kind: string; metadata: { name: string; namespace?: string }; spec?: any });
   const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
   expect(names).toEqual(expect.arrayContaining([
-    'Namespace/shop', 'Secret/web-tls', 'ConfigMap/web-nginx-conf', 'Deployment/web', 'Service/web', 'Ingress/web',
-    'Job/curl-check', 'NetworkPolicy/web-allow-listed', 'Deployment/api', 'Service/api',
+    'Namespace/shop', 'Secret/web-tls', 'ConfigMap/web-nginx-conf', 'Deployment/web', 'PodDisruptionBudget/web', 'Service/web', 'Ingress/web',
+    'NetworkPolicy/web-allow-listed', 'Deployment/api', 'Service/api',
   ]));
+  // The probe Job's default name is unique per construct path.
+  expect(names.filter((name) => name.startsWith('Job/'))).toEqual([expect.stringMatching(/^Job\/shop-check-[0-9a-f]{8}$/)]);
   expect(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'web')?.spec.replicas).toBe(3);
   expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'api')?.spec.type).toBe('LoadBalancer');
   expect(objects.find((o) => o.kind === 'Ingress')?.spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'web-tls' }]);

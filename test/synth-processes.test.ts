@@ -88,7 +88,7 @@ describe('cross-object mistakes fail the synth before anything is written', () =
   const store = tempDir('clash-store');
   const fixture = `node --require tsx/cjs ${path.join('test', 'fixtures', 'clashing-app.ts')}`;
   const expectBothNamed = (output: string) => {
-    expect(output).toContain("Deployment default/web is emitted by both 'shop/Web/Deployment/Resource' and 'shop/Web2/Deployment/Resource'");
+    expect(output).toContain("Deployment default/web is emitted by both 'shop/Web/Pods/Deployment/Resource' and 'shop/Web2/Pods/Deployment/Resource'");
     expect(output).toMatch(/nodePort 30080 is fixed by both Service default\/web \('shop\/Web\/Endpoint\/Service'\) and Service default\/web \('shop\/Web2\/Endpoint\/Service'\)/);
   };
 

@@ -97,8 +97,32 @@ describe('the synthesized tutorial', () => {
     const kinds = topLevelObjects.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(kinds.sort()).toEqual([
       'ConfigMap/nginxconfigmap', 'Deployment/curl-deployment', 'Deployment/my-nginx', 'Job/curl-check',
-      'NetworkPolicy/my-nginx-allow-curl', 'Secret/nginxsecret', 'Service/my-nginx',
+      'NetworkPolicy/my-nginx-allow-curl', 'PodDisruptionBudget/my-nginx', 'Secret/nginxsecret', 'Service/my-nginx',
     ]);
+  });
+
+  test('the two nginx replicas are spread across nodes and kept up by a PodDisruptionBudget', () => {
+    const nginx = topLevelObjects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'my-nginx');
+    const budget = topLevelObjects.find((o) => o.kind === 'PodDisruptionBudget');
+    expect(nginx.spec.replicas).toBe(2);
+    expect(nginx.spec.template.spec.topologySpreadConstraints).toEqual([expect.objectContaining({
+      topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: nginx.spec.selector.matchLabels },
+    })]);
+    expect(budget.spec).toMatchObject({ maxUnavailable: 1, selector: nginx.spec.selector });
+  });
+
+  test('the access map marks what the NetworkPolicy refuses: the API server proxy and node ports', () => {
+    const access = files['ACCESS.md'];
+    expect(access).toContain('`curl https://my-nginx/ --cacert /etc/nginx/ssl/tls.crt` — allowed only from pods app=curlpod in this namespace; pods app=curl-check in this namespace');
+    expect(access).toMatch(/- API server proxy: `\/api\/v1\/namespaces\/default\/services\/https:my-nginx:https\/proxy\/` — \*\*refused by NetworkPolicy `my-nginx-allow-curl`/);
+    expect(access).toMatch(/- from outside, on any node: `https:\/\/<node-ip>:[^`]+` — \*\*refused by NetworkPolicy `my-nginx-allow-curl`/);
+  });
+
+  test("the README's kubectl wait gives the check Job as long as the Job may run", () => {
+    const job = topLevelObjects.find((o) => o.kind === 'Job' && o.metadata.name === 'curl-check');
+    const waits = [...fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/kubectl wait --for=condition=complete job\/curl-check(?: --timeout=(\d+)s)?/g)];
+    expect(waits.length).toBeGreaterThan(0);
+    for (const [, timeout] of waits) expect(Number(timeout)).toBeGreaterThanOrEqual(job.spec.activeDeadlineSeconds);
   });
 
   test('the certificate in the Secret covers every DNS name of the Service', () => {

@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { CurlProbe, CurlProbeMode, SecureNginxApp } from 'cdk8s-secure-nginx';
+import { CurlProbe, CurlProbeMode, NginxLocationMatch, SecureNginxApp } from 'cdk8s-secure-nginx';
 import { Construct } from 'constructs';
 
 /** Where the shop is reached from outside the cluster. */
@@ -8,8 +8,8 @@ export const SHOP_HOST = 'shop.example.com';
 
 /**
  * The shop's storefront: nginx serving TLS behind a ClusterIP Service, an Ingress for
- * {@link SHOP_HOST} terminating TLS with the same certificate, a Job that checks `/healthz` over
- * HTTPS, and a NetworkPolicy that admits only that Job and the ingress controller.
+ * {@link SHOP_HOST} terminating TLS with the same certificate, a Job that checks `/status` over
+ * HTTPS, and a NetworkPolicy that admits only that Job and (for the Ingress) the ingress controller.
  */
 export class ShopChart extends Chart {
   public readonly storefront: SecureNginxApp;
@@ -24,12 +24,7 @@ export class ShopChart extends Chart {
       replicas: 3,
       serviceType: kplus.ServiceType.CLUSTER_IP,
       extraSans: [SHOP_HOST],
-      extraNginxDirectives: [
-        'location = /healthz {',
-        '    default_type text/plain;',
-        '    return 200 "ok\\n";',
-        '}',
-      ].join('\n'),
+      locations: [{ path: '/status', match: NginxLocationMatch.EXACT, body: 'default_type text/plain;\nreturn 200 "ok\\n";' }],
     });
     this.storefront.endpoint.addIngress({ host: SHOP_HOST, className: 'nginx', tls: this.storefront.backend.tls });
 
@@ -37,11 +32,9 @@ export class ShopChart extends Chart {
       target: this.storefront,
       mode: CurlProbeMode.JOB,
       name: 'storefront-check',
-      path: '/healthz',
+      path: '/status',
     });
-    this.storefront.endpoint.allowFrom([
-      { podLabels: this.check.podLabels },
-      { namespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
-    ]);
+    // addIngress made the policy admit the ingress controller (namespace ingress-nginx) too.
+    this.storefront.endpoint.allowFrom([{ podLabels: this.check.podLabels }]);
   }
 }

@@ -17,7 +17,7 @@ import { synthesizeInto } from '../support';
 import { selfSignedCertificate } from './certificates';
 import { mainNginxConfig } from './nginx-config';
 import { effectiveSecurityContext, processIdentity } from './pod-security';
-import { INSTALL_HINT, missingPrerequisites } from './prerequisites';
+import { describeWhereSandboxRuns } from './prerequisites';
 import { BindMount, NetworkSandbox, PodResult, RunningPod } from './sandbox';
 
 const STEP = 'steps/05-api-server-proxy';
@@ -31,13 +31,7 @@ const API_SERVER_HOST = 'kubernetes.default.svc';
 const REJECTION_WINDOW_MS = 3000;
 const RUN_TIMEOUT_MS = 20_000;
 
-const missing = missingPrerequisites();
-if (missing.length > 0) {
-  const message = `The API server probe e2e test cannot run here. Missing:\n  - ${missing.join('\n  - ')}\nTo fix: ${INSTALL_HINT}`;
-  if (process.env.CI && !['0', 'false'].includes(process.env.CI.toLowerCase())) throw new Error(message);
-  console.warn(`${message}\nSKIPPING the API server probe e2e test (with CI set it fails instead).`);
-}
-const describeIfRunnable = missing.length === 0 ? describe : describe.skip;
+const describeIfRunnable = describeWhereSandboxRuns('the API server probe e2e test');
 
 /** The probe Job of the step, and what the pod sees. */
 interface ProbePod {

@@ -32,6 +32,20 @@ interface ServerPod {
   mounts: BindMount[];
   settings: ProcessSettings;
   pidFile: string;
+  accessLog: string;
+}
+
+/** The host's nginx set up as the server container: its pod, and where it keeps pid and logs. */
+interface NginxPod {
+  pod: PodCommand;
+  runDir: string;
+}
+
+/** An HTTP GET as the kubelet's httpGet probes make it: to the pod's IP, certificate not verified. */
+export interface KubeletHttpGet {
+  path: string;
+  port: number;
+  scheme: 'HTTP' | 'HTTPS';
 }
 
 export class EmulatedCluster {
@@ -45,27 +59,44 @@ export class EmulatedCluster {
 
   /** Deploys `app`; `label` names the network namespace and temp dirs. */
   static async start(app: TlsServingApp, label: string): Promise<EmulatedCluster> {
-    const filesDir = dirOutsideMounts([...app.server.mounts, ...app.probes.flatMap((probe) => probe.mounts)]);
-    const clusterDir = mkdtempSync(join(filesDir, `${label}-`));
-    let sandbox: NetworkSandbox;
-    try {
-      chmodSync(clusterDir, 0o755);
-      mkdirSync(join(clusterDir, 'private'), { mode: 0o700 });
-      sandbox = await NetworkSandbox.create(label, filesDir);
-    } catch (error) {
-      rmSync(clusterDir, { recursive: true, force: true });
-      throw error;
-    }
-    const cluster = new EmulatedCluster(sandbox, clusterDir);
+    const cluster = await EmulatedCluster.create([...app.server.mounts, ...app.probes.flatMap((probe) => probe.mounts)], label);
     try {
       cluster.writeHostsFile(app.service.dnsNames);
       for (const route of app.service.routes) {
-        await sandbox.forwardTcp({ ip: SERVICE_IP, port: route.port }, { ip: POD_IP, port: route.targetPort });
+        await cluster.sandbox.forwardTcp({ ip: SERVICE_IP, port: route.port }, { ip: POD_IP, port: route.targetPort });
       }
       await cluster.startServer(app.server);
       return cluster;
     } catch (error) {
       await cluster.stop();
+      throw error;
+    }
+  }
+
+  /**
+   * `nginx -t` on the server container's config, as the pod would see it (its volumes, its
+   * security context), without serving: what nginx would say at start.
+   */
+  static async testNginxConfig(server: ContainerView, label: string): Promise<PodResult> {
+    const cluster = await EmulatedCluster.create(server.mounts, label);
+    try {
+      cluster.writeHostsFile([]);
+      const { pod } = cluster.nginxPod(server, ['-t']);
+      return await cluster.sandbox.runPod(pod, DEFAULT_RUN_TIMEOUT_MS);
+    } finally {
+      await cluster.stop();
+    }
+  }
+
+  private static async create(mounts: ResolvedMount[], label: string): Promise<EmulatedCluster> {
+    const filesDir = dirOutsideMounts(mounts);
+    const clusterDir = mkdtempSync(join(filesDir, `${label}-`));
+    try {
+      chmodSync(clusterDir, 0o755);
+      mkdirSync(join(clusterDir, 'private'), { mode: 0o700 });
+      return new EmulatedCluster(await NetworkSandbox.create(label, filesDir), clusterDir);
+    } catch (error) {
+      rmSync(clusterDir, { recursive: true, force: true });
       throw error;
     }
   }
@@ -79,6 +110,28 @@ export class EmulatedCluster {
   /** Runs `command` in a pod with no volumes, e.g. curl against the Service. */
   runClient(command: string[], timeoutMs = DEFAULT_RUN_TIMEOUT_MS): Promise<PodResult> {
     return this.sandbox.runPod({ mounts: this.podMounts([]), env: {}, command, ...CLIENT_PROCESS }, timeoutMs);
+  }
+
+  /**
+   * What the kubelet's probe gets: the HTTP status of `probe` against the server pod's IP, from
+   * the node (here: a client pod). The kubelet does not verify certificates.
+   */
+  async probeServer(probe: KubeletHttpGet): Promise<string> {
+    const url = `${probe.scheme.toLowerCase()}://${POD_IP}:${probe.port}${probe.path}`;
+    const result = await this.runClient(['curl', '--silent', '--insecure', '--output', '/dev/null', '--write-out', '%{http_code}', url]);
+    if (result.exitCode !== 0) throw new Error(`probe ${url} failed: ${result.stderr}`);
+    return result.stdout;
+  }
+
+  /** Runs curl against the server pod's IP from another address than loopback's 127.0.0.1. */
+  curlPodFrom(sourceAddress: string, port: number, path: string): Promise<PodResult> {
+    return this.runClient(['curl', '--silent', '--show-error', '--interface', sourceAddress, '--write-out', '\n%{http_code}', `http://${POD_IP}:${port}${path}`]);
+  }
+
+  /** The requests the server has logged so far (the access log of the harness's nginx.conf). */
+  serverAccessLog(): string {
+    const { accessLog } = this.startedServer;
+    return existsSync(accessLog) ? readFileSync(accessLog, 'utf8') : '';
   }
 
   /** A file as the server container sees it, e.g. the page nginx should serve. */
@@ -133,6 +186,16 @@ export class EmulatedCluster {
    * that includes the site configs from where the pod mounts them.
    */
   private async startServer(server: ContainerView): Promise<void> {
+    const { pod, runDir } = this.nginxPod(server, []);
+    const running = this.sandbox.startPod(pod, join(this.privateDir, 'nginx.log'));
+    this.server = {
+      running, mounts: pod.mounts, settings: processSettings(server), pidFile: join(runDir, 'nginx.pid'), accessLog: join(runDir, 'access.log'),
+    };
+    await this.waitUntilServing(this.server);
+  }
+
+  /** The host's nginx with `args`, reading the container's site configs under its security context. */
+  private nginxPod(server: ContainerView, args: string[]): NginxPod {
     const sites = siteConfigs(server);
     if (sites.length === 0) throw new Error(`${server.id} mounts no ConfigMap with a *.conf file`);
     const settings = processSettings(server);
@@ -147,10 +210,8 @@ export class EmulatedCluster {
       // Stays writable under readOnlyRootFilesystem: it is not the image's, but the harness's.
       { source: runDir, target: runDir, readOnly: false },
     ];
-    const command = ['nginx', '-p', `${runDir}/`, '-e', 'stderr', '-c', configFile];
-    const running = this.sandbox.startPod({ mounts, env: server.env, command, ...settings }, join(this.privateDir, 'nginx.log'));
-    this.server = { running, mounts, settings, pidFile: join(runDir, 'nginx.pid') };
-    await this.waitUntilServing(this.server);
+    const command = ['nginx', '-p', `${runDir}/`, '-e', 'stderr', '-c', configFile, ...args];
+    return { pod: { mounts, env: server.env, command, ...settings }, runDir };
   }
 
   /**

@@ -145,10 +145,13 @@ describe('readTlsServingApp', () => {
   test('says which object is missing or ambiguous', () => {
     const withoutJob = MANIFESTS.slice(0, MANIFESTS.indexOf('apiVersion: batch/v1'));
     expect(() => readTlsServingApp(parseManifests([withoutJob]))).toThrow(/expected at least one Job running curl against .*web\\.web\\.svc.* \(the curl probe\), found 0/);
-    const secondService = 'apiVersion: v1\nkind: Service\nmetadata: { name: web2, namespace: web }\nspec: { selector: { tier: front } }';
+    const secondService = 'apiVersion: v1\nkind: Service\nmetadata: { name: web2, namespace: web }\nspec: { selector: { tier: front }, ports: [{ port: 443, targetPort: 8443 }] }';
     expect(() => readTlsServingApp(parseManifests([MANIFESTS, secondService]))).toThrow(
-      'expected exactly one Service selecting pods that mount a kubernetes.io/tls Secret, found 2: web, web2',
+      'expected exactly one Service forwarding to a container that mounts a kubernetes.io/tls Secret, found 2: web, web2',
     );
+    // A metrics Service selects the same pods, but forwards to the sidecar, which mounts no Secret.
+    const metricsService = 'apiVersion: v1\nkind: Service\nmetadata: { name: web-metrics, namespace: web }\nspec: { selector: { run: web }, ports: [{ port: 9100, targetPort: metrics }] }';
+    expect(readTlsServingApp(parseManifests([MANIFESTS, metricsService])).service.name).toBe('web');
     const unrelatedService = 'apiVersion: v1\nkind: Service\nmetadata: { name: db, namespace: web }\nspec: { selector: { run: db } }';
     expect(readTlsServingApp(parseManifests([MANIFESTS, unrelatedService])).service.name).toBe('web');
   });

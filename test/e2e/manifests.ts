@@ -121,12 +121,16 @@ export interface ServiceRoute {
   targetPort: number;
 }
 
-export interface TlsServingApp {
+/** The Service that serves TLS, and the container behind it with its TLS Secret. */
+export interface TlsServer {
   service: { name: string; namespace: string; dnsNames: string[]; routes: ServiceRoute[] };
   /** The container behind the Service's ports (nginx). */
   server: ContainerView;
   /** The kubernetes.io/tls Secret the server mounts. */
   tlsSecret: { name: string; certificatePem: string };
+}
+
+export interface TlsServingApp extends TlsServer {
   /** The containers of every Job, in any namespace, that runs curl against one of the Service's names. */
   probes: Probe[];
 }
@@ -147,6 +151,12 @@ export function serviceDnsNames(name: string, namespace: string): string[] {
 }
 
 export function readTlsServingApp(manifests: Manifest[]): TlsServingApp {
+  const server = readTlsServer(manifests);
+  return { ...server, probes: readProbes(manifests, server.service.dnsNames) };
+}
+
+/** The TLS-serving Service and its container, whether or not a probe Job comes with them. */
+export function readTlsServer(manifests: Manifest[]): TlsServer {
   const { service, workload } = servedWorkload(manifests);
   const namespace = namespaceOf(service);
   const { container, routes } = resolveRoutes(service, podTemplateOf(workload).spec);
@@ -168,7 +178,6 @@ export function readTlsServingApp(manifests: Manifest[]): TlsServingApp {
       certificatePem:
         secretEntries(tlsSecret).get('tls.crt')?.toString('utf8') ?? fail(`Secret ${tlsSecret.metadata.name} has no tls.crt`),
     },
-    probes: readProbes(manifests, serviceDnsNames(service.metadata.name, namespace)),
   };
 }
 
@@ -194,12 +203,14 @@ function base64Values(entries: Record<string, string>): Record<string, string> {
 
 /** The Service under test and the workload behind it. */
 function servedWorkload(manifests: Manifest[]): { service: Manifest; workload: Manifest } {
-  // Other Services may come and go; the one under test leads to pods that mount a TLS Secret.
+  // Other Services may come and go (a metrics Service selects the same pods); the one under test
+  // forwards to a container that mounts a TLS Secret.
   const service = exactlyOne(
     manifests.filter(
-      (m) => m.kind === 'Service' && selectedWorkloads(manifests, m).some((w) => tlsSecretsMounted(manifests, w).length > 0),
+      (m) => m.kind === 'Service' && selectedWorkloads(manifests, m).some((w) =>
+        targetContainers(m, podTemplateOf(w).spec).some((c) => tlsSecretsMounted(manifests, w, c).length > 0)),
     ),
-    'Service selecting pods that mount a kubernetes.io/tls Secret',
+    'Service forwarding to a container that mounts a kubernetes.io/tls Secret',
   );
   const workload = exactlyOne(
     selectedWorkloads(manifests, service),
@@ -221,6 +232,12 @@ function readProbes(manifests: Manifest[], dnsNames: string[]): Probe[] {
     if (!view.command) throw new Error(`probe ${view.id} sets no command; the sandbox can only run an explicit command`);
     return { ...view, command: view.command, namespace };
   });
+}
+
+/** The containers declaring a Service's target ports (by name or number). */
+function targetContainers(service: Manifest, pod: PodSpec): Container[] {
+  const targets = (service.spec?.ports ?? []).map((p) => p.targetPort ?? p.port);
+  return pod.containers.filter((c) => (c.ports ?? []).some((p) => targets.includes(p.name ?? '') || targets.includes(p.containerPort)));
 }
 
 /** Resolves each Service port's targetPort (number or port name) against the pod's containers. */

@@ -30,6 +30,29 @@ export function missingPrerequisites(): string[] {
   return missing;
 }
 
+/**
+ * `describe` where the sandbox can run; elsewhere `describe.skip` with a loud warning naming what
+ * is missing, or, under CI (where a skipped suite would look like a pass), an error.
+ */
+export function describeWhereSandboxRuns(suite: string): jest.Describe {
+  const missing = missingPrerequisites();
+  if (missing.length === 0) return describe;
+  const message = `${suite} cannot run here. Missing:\n  - ${missing.join('\n  - ')}\nTo fix: ${INSTALL_HINT}`;
+  if (isCi()) throw new Error(message);
+  console.warn(banner(`${message}\nSKIPPING ${suite} (with CI set it fails instead).`));
+  return describe.skip;
+}
+
+function isCi(): boolean {
+  const ci = process.env.CI?.toLowerCase();
+  return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false';
+}
+
+function banner(text: string): string {
+  const rule = '!'.repeat(78);
+  return `\n${rule}\n${text}\n${rule}\n`;
+}
+
 function onPath(command: string): boolean {
   return SYSTEM_PATH.split(':').some((dir) => {
     try {

@@ -22,7 +22,7 @@ import {
   withServerPod,
 } from './manifests';
 import { documentRoots, listenPorts, ListenPort, routesByScheme, siteConfigs } from './nginx-config';
-import { INSTALL_HINT, missingPrerequisites } from './prerequisites';
+import { describeWhereSandboxRuns } from './prerequisites';
 import type { PodResult } from './sandbox';
 
 /** curl's exit code for a peer certificate that fails verification (CA or host name). */
@@ -68,14 +68,7 @@ export interface LiveTlsApp {
  * failed instead under CI.
  */
 export function describeTlsE2e(title: string, options: TlsSuiteOptions): void {
-  const missing = missingPrerequisites();
-  if (missing.length > 0) {
-    const message = `The TLS e2e test (${title}) cannot run here. Missing:\n  - ${missing.join('\n  - ')}\nTo fix: ${INSTALL_HINT}`;
-    // In CI a skipped suite would look like a pass.
-    if (isCi()) throw new Error(message);
-    console.warn(banner(`${message}\nSKIPPING the TLS e2e test (with CI set it fails instead).`));
-  }
-  (missing.length === 0 ? describe : describe.skip)(`TLS e2e on ${title}`, () => defineTlsTests(options));
+  describeWhereSandboxRuns(`the TLS e2e test (${title})`)(`TLS e2e on ${title}`, () => defineTlsTests(options));
 }
 
 function defineTlsTests({ label, manifests: readManifests, moreTests }: TlsSuiteOptions): void {
@@ -246,16 +239,6 @@ function url(scheme: 'http' | 'https', host: string, route: ServiceRoute, path =
 /** What a failed expectation should show: exit code and curl's error, not the page. */
 function outcome(result: PodResult): { exitCode: number | null; stderr: string; timedOut?: true } {
   return { exitCode: result.exitCode, stderr: result.stderr, ...(result.timedOut ? { timedOut: true as const } : {}) };
-}
-
-function isCi(): boolean {
-  const ci = process.env.CI?.toLowerCase();
-  return ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false';
-}
-
-function banner(text: string): string {
-  const rule = '!'.repeat(78);
-  return `\n${rule}\n${text}\n${rule}\n`;
 }
 
 function fail(message: string): never {

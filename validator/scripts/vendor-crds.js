@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Regenerates schemas/crds/*.json.gz from npm packages (see schemas/crds/SOURCES.md).
 //
-// No npm package ships the upstream CRD YAML of Gateway API, Istio, cert-manager or trust-manager. The @kubernetes-models
-// packages below ship each kind's openAPIV3Schema, converted by their crd-generate from the
+// No npm package ships the upstream CRD YAML of Gateway API, Istio, prometheus-operator, cert-manager
+// or trust-manager. The @kubernetes-models packages below ship each kind's openAPIV3Schema, converted by their crd-generate from the
 // upstream CRDs (the URLs in each package's package.json "crd-generate" field). This script fetches
 // the exact tarballs with `npm pack` (integrity checked), reads the schemas their models register,
 // undoes crd-generate's JSON-Schema additions, and wraps each in a CustomResourceDefinition.
@@ -49,6 +49,17 @@ const SOURCES = [
     aliases: { v1: 'v1beta1' },
   },
   {
+    file: 'prometheus-operator-servicemonitor.json.gz',
+    package: '@kubernetes-models/prometheus-operator',
+    version: '1.6.3',
+    integrity: 'sha512-K5OTYnqWB40puLsntlQjvMz5viH0NNorPBjnB8CRdq1k/u7aIXOH+yk5wzxX0FZQeo2qy3cETVUjjYkEF8IOcQ==',
+    upstream: 'prometheus-operator example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml',
+    group: 'monitoring.coreos.com',
+    kinds: [
+      { kind: 'ServiceMonitor', plural: 'servicemonitors', versions: ['v1'] },
+    ],
+  },
+  {
     // 4.3.1 is the last version whose models embed schemas; later ones ship compiled validators only.
     file: 'cert-manager.json.gz',
     package: '@kubernetes-models/cert-manager',
@@ -88,10 +99,15 @@ function packTarball(source, dir) {
 function registeredSchema(file) {
   let schema;
   const stubs = {
-    '@kubernetes-models/base': { Model: class {}, createTypeMetaGuard: () => () => true, setSchema: (_model, _id, register) => register() },
+    '@kubernetes-models/base': {
+      Model: Object.assign(class {}, { setSchema: (_model, _id, register) => register() }),
+      createTypeMetaGuard: () => () => true,
+      setSchema: (_model, _id, register) => register(),
+    },
     '@kubernetes-models/validate': { register: (_id, registered) => { schema = registered; } },
   };
-  const requireStub = (id) => stubs[id] ?? (id.startsWith('@kubernetes-models/apimachinery/') ? { addSchema: () => {} } : undefined);
+  const isSchemaModule = (id) => id.startsWith('@kubernetes-models/apimachinery/') || id.startsWith('kubernetes-models/_schemas/');
+  const requireStub = (id) => stubs[id] ?? (isSchemaModule(id) ? { addSchema: () => {} } : undefined);
   const module = { exports: {} };
   vm.runInNewContext(`(function (exports, require, module) {${fs.readFileSync(file, 'utf8')}\n})`, {})(module.exports, requireStub, module);
   if (!schema) throw new Error(`${file} registers no schema`);

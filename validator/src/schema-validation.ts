@@ -1,12 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
-import Ajv, { ErrorObject, Format, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { cachedValidator, SchemaCompiler } from './compiled-validators';
 import { CustomResourceSchema } from './custom-resources';
 import { childPath, pointerToFieldPath } from './field-path';
 import { asRecord, violationAt } from './k8s-objects';
 import { quotableValue } from './redact';
 import { ManifestDocument, Rule, Violation } from './types';
+import { codeFingerprint, sha256, ValidatorCache } from './validator-cache';
 
 export const DEFAULT_VERSIONS = ['v1.28.0', 'v1.30.0', 'v1.36.0'];
 
@@ -18,28 +20,11 @@ export function defaultSchemasDir(): string {
   return process.env.K8S_SCHEMAS_DIR || path.resolve(__dirname, '..', 'schemas');
 }
 
-/** `<dir>/<version>/_definitions.json`, gzipped or plain, parsed; undefined when neither exists. */
-function readDefinitions(schemasDir: string, version: string): { file: string; document: any } | undefined {
+/** `<dir>/<version>/_definitions.json`, gzipped or plain; undefined when neither exists. */
+function definitionsFile(schemasDir: string, version: string): string | undefined {
   const plain = path.join(schemasDir, version, '_definitions.json');
-  for (const file of [`${plain}.gz`, plain]) {
-    if (!fs.existsSync(file)) continue;
-    const bytes = fs.readFileSync(file);
-    return { file, document: JSON.parse((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')) };
-  }
-  return undefined;
+  return [`${plain}.gz`, plain].find(file => fs.existsSync(file));
 }
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** The formats the Kubernetes definitions use, checked the way the API server decodes them. */
-const FORMATS: Record<string, Format> = {
-  'int32': { type: 'number', validate: (value: number) => Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 },
-  'int64': { type: 'number', validate: (value: number) => Number.isInteger(value) },
-  'double': true,
-  // Go's base64 decoder skips line breaks, so YAML-folded values are fine.
-  'byte': { type: 'string', validate: (value: string) => BASE64.test(value.replace(/[\r\n]/g, '')) },
-  'date-time': /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/,
-};
 
 const FORMAT_DESCRIPTIONS: Record<string, string> = {
   'int32': 'a 32-bit integer',
@@ -57,62 +42,123 @@ export function rejectUnknownFields(schema: any): void {
   if (schema.properties && schema.additionalProperties === undefined && !schema['x-kubernetes-preserve-unknown-fields']) {
     schema.additionalProperties = false;
   }
-  const subschemas = [
+  subschemasOf(schema).forEach(rejectUnknownFields);
+}
+
+/** Descriptions are a quarter of the compiled code (errors quote their schema) and no message uses them. */
+function dropDescriptions(schema: any): void {
+  if (schema === null || typeof schema !== 'object') return;
+  if (typeof schema.description === 'string') delete schema.description;
+  subschemasOf(schema).forEach(dropDescriptions);
+}
+
+function subschemasOf(schema: any): any[] {
+  return [
     ...Object.values(asRecord(schema.properties)),
     schema.items,
     schema.additionalProperties,
     ...(schema.oneOf ?? []), ...(schema.anyOf ?? []), ...(schema.allOf ?? []),
   ];
-  subschemas.forEach(rejectUnknownFields);
+}
+
+/** A schema as it is compiled: strict, without descriptions. */
+function prepareForCompiling(schema: any): void {
+  rejectUnknownFields(schema);
+  dropDescriptions(schema);
+}
+
+/** Part of every cache key: what this file does to schemas (and how it indexes them) is in the key. */
+const THIS_CODE = codeFingerprint(__filename);
+
+/** Which definition validates each apiVersion and kind, and where each kind is served. */
+interface KindIndex {
+  definitionByKind: Map<string, string>;
+  apiVersionsByKind: Map<string, string[]>;
 }
 
 /**
- * Compile time dominates for a few dozen documents: inlineRefs: false compiles each shared
- * definition (PodSpec, ObjectMeta, ...) once, and skipping code optimisation saves a fifth.
- * verbose: true gives errors the schema and data that the messages quote. Unknown formats and
- * keywords (CRDs use many, e.g. x-kubernetes-validations) are ignored, as they are not decidable here.
+ * The definitions of one Kubernetes version. The kind index and each kind's validator (compiled on
+ * first use) are cached between runs under the definitions' content hash, so a run that finds
+ * them there neither parses the definitions nor loads the compiler.
  */
-function newAjv(): Ajv {
-  return new Ajv({
-    strict: false, allErrors: true, verbose: true, logger: false, formats: FORMATS,
-    inlineRefs: false, validateSchema: false, code: { optimize: false },
-  });
-}
-
-/** The definitions of one Kubernetes version; each kind's validator is compiled on first use. */
 class KubernetesSchemas {
-  private readonly ajv: Ajv;
-  private readonly schemaId: string;
-  private readonly definitionByKind = new Map<string, string>();
-  private readonly apiVersionsByKind = new Map<string, string[]>();
+  private readonly key: string;
+  private readonly index: KindIndex;
   private readonly validators = new Map<string, ValidateFunction>();
+  private document?: any;
+  private compiler?: SchemaCompiler;
 
-  constructor(readonly version: string, document: any) {
-    for (const [name, definition] of Object.entries<any>(document.definitions)) {
-      rejectUnknownFields(definition);
-      for (const gvk of definition['x-kubernetes-group-version-kind'] ?? []) {
-        const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
-        this.definitionByKind.set(kindKey(apiVersion, gvk.kind), name);
-        this.apiVersionsByKind.set(gvk.kind, [...this.apiVersionsByKind.get(gvk.kind) ?? [], apiVersion]);
-      }
-    }
-    this.schemaId = `k8s-${version}`;
-    this.ajv = newAjv();
-    this.ajv.addSchema(document, this.schemaId);
+  constructor(readonly version: string, private readonly file: string, private readonly cache: ValidatorCache) {
+    this.key = `k8s ${sha256(fs.readFileSync(file))} ${THIS_CODE}`;
+    this.index = this.cachedIndex();
   }
 
   validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
-    const definition = this.definitionByKind.get(kindKey(apiVersion, kind));
+    const definition = this.index.definitionByKind.get(kindKey(apiVersion, kind));
     if (!definition) return undefined;
     if (!this.validators.has(definition)) {
-      this.validators.set(definition, this.ajv.getSchema(`${this.schemaId}#/definitions/${definition}`)!);
+      this.validators.set(definition, cachedValidator(this.cache, `${this.key} ${definition}`,
+        () => this.compilerOfDefinitions().compile(`k8s#/definitions/${definition}`)));
     }
     return this.validators.get(definition);
   }
 
   /** The apiVersions under which this version serves a kind, to suggest a fix for a wrong one. */
   apiVersionsOf(kind: string): string[] {
-    return this.apiVersionsByKind.get(kind) ?? [];
+    return this.index.apiVersionsByKind.get(kind) ?? [];
+  }
+
+  private cachedIndex(): KindIndex {
+    const key = `${this.key} index`;
+    const stored = this.cache.read(key);
+    const cached = stored && decodeIndex(stored);
+    if (cached) return cached;
+    const index = indexKinds(this.definitions());
+    this.cache.write(key, encodeIndex(index));
+    return index;
+  }
+
+  /** The definitions document, made strict: read only when something is not cached. */
+  private definitions(): any {
+    if (!this.document) {
+      const bytes = fs.readFileSync(this.file);
+      this.document = JSON.parse((this.file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
+      Object.values<any>(this.document.definitions).forEach(prepareForCompiling);
+    }
+    return this.document;
+  }
+
+  private compilerOfDefinitions(): SchemaCompiler {
+    if (!this.compiler) {
+      this.compiler = new SchemaCompiler();
+      this.compiler.addSchema(this.definitions(), 'k8s');
+    }
+    return this.compiler;
+  }
+}
+
+function indexKinds(document: any): KindIndex {
+  const index: KindIndex = { definitionByKind: new Map(), apiVersionsByKind: new Map() };
+  for (const [name, definition] of Object.entries<any>(document.definitions)) {
+    for (const gvk of definition['x-kubernetes-group-version-kind'] ?? []) {
+      const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+      index.definitionByKind.set(kindKey(apiVersion, gvk.kind), name);
+      index.apiVersionsByKind.set(gvk.kind, [...index.apiVersionsByKind.get(gvk.kind) ?? [], apiVersion]);
+    }
+  }
+  return index;
+}
+
+function encodeIndex(index: KindIndex): string {
+  return JSON.stringify({ definitionByKind: [...index.definitionByKind], apiVersionsByKind: [...index.apiVersionsByKind] });
+}
+
+function decodeIndex(body: Buffer): KindIndex | undefined {
+  try {
+    const { definitionByKind, apiVersionsByKind } = JSON.parse(body.toString('utf8'));
+    return { definitionByKind: new Map(definitionByKind), apiVersionsByKind: new Map(apiVersionsByKind) };
+  } catch {
+    return undefined;
   }
 }
 
@@ -120,11 +166,12 @@ function kindKey(apiVersion: string, kind: string): string {
   return `${apiVersion}|${kind}`;
 }
 
-/** Custom resources whose CRD schemas are known; each validator is compiled on first use, made strict like the built-in kinds. */
+/** Custom resources whose CRD schemas are known; each validator is compiled on first use (and cached), made strict like the built-in kinds. */
 export class CustomResourceSchemas {
-  private readonly ajv = newAjv();
   private readonly byKind = new Map<string, CustomResourceSchema>();
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly cache = ValidatorCache.default();
+  private compiler?: SchemaCompiler;
 
   constructor(schemas: readonly CustomResourceSchema[]) {
     schemas.forEach(schema => this.byKind.set(kindKey(schema.apiVersion, schema.kind), schema));
@@ -136,9 +183,12 @@ export class CustomResourceSchemas {
     const schema = this.byKind.get(key);
     if (!schema) return undefined;
     if (!this.validators.has(key)) {
-      const strict = structuredClone(schema.schema);
-      rejectUnknownFields(strict);
-      this.validators.set(key, this.ajv.compile(strict));
+      this.validators.set(key, cachedValidator(this.cache, `crd ${sha256(JSON.stringify(schema.schema))} ${THIS_CODE}`, () => {
+        const prepared = structuredClone(schema.schema);
+        prepareForCompiling(prepared);
+        this.compiler ??= new SchemaCompiler();
+        return this.compiler.compile(prepared);
+      }));
     }
     return { schema, validate: this.validators.get(key)! };
   }
@@ -154,12 +204,12 @@ const loadedSchemas = new Map<string, KubernetesSchemas>();
 function schemasFor(schemasDir: string, version: string): KubernetesSchemas {
   const key = path.join(schemasDir, version);
   if (!loadedSchemas.has(key)) {
-    const definitions = readDefinitions(schemasDir, version);
-    if (!definitions) {
+    const file = definitionsFile(schemasDir, version);
+    if (!file) {
       const available = fs.existsSync(schemasDir) ? fs.readdirSync(schemasDir).join(', ') : 'none';
       throw new Error(`No Kubernetes ${version} schema at ${key}/_definitions.json[.gz]; pick one of the versions there (${available}) or set K8S_SCHEMAS_DIR`);
     }
-    loadedSchemas.set(key, new KubernetesSchemas(version, definitions.document));
+    loadedSchemas.set(key, new KubernetesSchemas(version, file, ValidatorCache.default()));
   }
   return loadedSchemas.get(key)!;
 }

@@ -88,3 +88,23 @@ describe('custom resources', () => {
     expect(violation).toMatchObject({ rule: 'known-kind', fix: 'use apiVersion example.com/v1 for Widget' });
   });
 });
+
+describe('the shipped ServiceMonitor CRD', () => {
+  const monitor = (endpoint: Record<string, unknown>) => JSON.stringify({
+    apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'web', namespace: 'default' },
+    spec: { selector: { matchLabels: { app: 'web' } }, endpoints: [endpoint] },
+  });
+
+  test('validates a ServiceMonitor without being given the CRD', () => {
+    expect(validateManifests(parseManifests(monitor({ port: 'metrics', interval: '30s' }), 'monitor.yaml'))).toEqual([]);
+  });
+
+  test('rejects a misspelt field and a wrong type', () => {
+    const messages = validateManifests(parseManifests(monitor({ prot: 'metrics', honorLabels: 'yes' }), 'monitor.yaml')).map(v => v.message);
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.stringMatching(/spec\.endpoints\[0\]\.honorLabels: must be of type boolean/),
+      expect.stringMatching(/spec\.endpoints\[0\]\.prot: unknown field "prot".*did you mean spec\.endpoints\[0\]\.port/),
+    ]));
+    expect(messages).toHaveLength(2);
+  });
+});
