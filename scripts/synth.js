@@ -27,7 +27,9 @@ function currentBuild() {
 function staticDependencies(metafile) {
   const imports = Object.values(metafile.inputs).flatMap((input) => input.imports);
   return [...new Set(imports
-    .filter((imported) => imported.external && imported.kind === 'import-statement' && !isBuiltin(imported.path))
+    // Only packages: esbuild also lists relative imports it dropped (type-only ones) as external.
+    .filter((imported) => imported.external && imported.kind === 'import-statement' && !isBuiltin(imported.path)
+      && !imported.path.startsWith('.') && !path.isAbsolute(imported.path))
     .map((imported) => imported.path))];
 }
 
@@ -45,7 +47,9 @@ function rebuild() {
     write: false,
     logLevel: 'error',
   });
-  const build = { inputs: Object.keys(result.metafile.inputs), dependencies: staticDependencies(result.metafile) };
+  // This runner is an input too: what it records (the dependency list) depends on its code.
+  const inputs = [...Object.keys(result.metafile.inputs), path.relative(root, __filename)];
+  const build = { inputs, dependencies: staticDependencies(result.metafile) };
   // Write-then-rename: synths running side by side never load half a bundle.
   fs.mkdirSync(path.dirname(bundle), { recursive: true });
   const temporary = `${bundle}.${process.pid}.tmp`;
