@@ -1,4 +1,6 @@
+import { coldSynthSummary } from './app/synth-output';
 import { synthesizeTutorial } from './app/tutorial-app';
+import { certificateTally } from './lib/certificate-store';
 
 // `cdk8s synth` passes its output directory in CDK8S_OUTDIR; `npm run synth` uses the same default.
 // Set but empty is refused (never taken as the current folder).
@@ -10,6 +12,8 @@ try {
   // On stderr: `cdk8s synth --stdout` pipes our stdout into kubectl.
   const apply = separateSecrets ? `kubectl apply --server-side -f ${outdir}/secrets/ -f ${outdir}/` : `kubectl apply --server-side -f ${outdir}/`;
   console.error(`Synthesized ${outdir}/ (final state; other steps in ${outdir}/steps/, how to reach it in ${outdir}/ACCESS.md). Apply: ${apply}`);
+  const summary = coldSynthSummary(outdir, certificateTally(), performance.now());
+  if (summary) console.error(summary);
 } catch (error) {
   // Our errors say what is wrong, where and how to fix it; a stack trace would bury that.
   console.error(`Synth failed, nothing was written: ${error instanceof Error ? error.message : String(error)}`);

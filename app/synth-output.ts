@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { ExposedEndpoint, renderAccessMarkdown } from '../lib';
+import { QUIET_CERTIFICATE_COUNT } from '../lib/certificate-store';
 import { processIsAlive, withFileLock } from '../lib/file-lock';
 import { parseManifests } from '../validator/src/load-manifests';
 
@@ -237,4 +238,22 @@ function isSameOrInside(inner: string, outer: string): boolean {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The line a synth that generated more than a few certificates ends with: objects, files,
+ * certificates generated and reused, seconds since the process started. Undefined otherwise (warm).
+ */
+export function coldSynthSummary(outdir: string, certificates: { generated: number; reused: number }, elapsedMs: number): string | undefined {
+  if (certificates.generated <= QUIET_CERTIFICATE_COUNT) return undefined;
+  const { files, objects } = outputSize(outdir);
+  return `${objects} objects in ${files} files; certificates: ${certificates.generated} generated, ${certificates.reused} reused; ${(elapsedMs / 1000).toFixed(1)} s`;
+}
+
+/** How many manifest files a synth wrote below `outdir` (final state and steps) and how many objects they hold. */
+function outputSize(outdir: string): { files: number; objects: number } {
+  const files = fs.readdirSync(outdir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.yaml'));
+  const objects = files.reduce((sum, name) => sum
+    + parseManifests(fs.readFileSync(path.join(outdir, name), 'utf8'), name).filter((document) => document.object).length, 0);
+  return { files: files.length, objects };
 }

@@ -1,6 +1,7 @@
 import { createPrivateKey, randomBytes, X509Certificate } from 'crypto';
 import { isIP } from 'net';
-import { describeKey, generateKeyPair, isSigningOnlyKey, KeyAlgorithm, keyAlgorithmOf } from './key-algorithm';
+import { describeKey, isSigningOnlyKey, KeyAlgorithm, keyAlgorithmOf } from './key-algorithm';
+import { takeKeyPair } from './key-pool';
 import { writeCertificate } from './x509';
 
 /** RSA key sizes clients accept and a synth can afford (16384 bits takes minutes to generate). */
@@ -82,7 +83,7 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * Creates a serving certificate (SHA-256 or ECDSA, positive serial, SANs, serverAuth, CA:FALSE) or a
  * CA certificate, self-signed or signed by the CA of `request.issuerCertificatePem`, whose key is
- * `issuerPrivateKeyPem`. Keys come from Node's native crypto.
+ * `issuerPrivateKeyPem`. Keys come from Node's native crypto, RSA ones from all cores (see takeKeyPair).
  */
 export function createCertificate(request: CertificateRequest, now: Date = new Date(), issuerPrivateKeyPem?: string): CertificateKeyPair {
   const maxDays = request.isCertificateAuthority ? MAX_CA_VALIDITY_DAYS : MAX_VALIDITY_DAYS;
@@ -92,7 +93,7 @@ export function createCertificate(request: CertificateRequest, now: Date = new D
   if ((request.issuerCertificatePem === undefined) !== (issuerPrivateKeyPem === undefined)) {
     throw new Error('a CA-signed certificate needs both the CA certificate and its private key');
   }
-  const keys = generateKeyPair(request.keyAlgorithm);
+  const keys = takeKeyPair(request.keyAlgorithm);
   // Whole seconds: X.509 times have no fractions, and the lifetime must read back exactly.
   const notBefore = new Date(Math.floor((now.getTime() - NOT_BEFORE_BACKDATE_MS) / 1000) * 1000);
   const leaf = !request.isCertificateAuthority;

@@ -43,12 +43,28 @@ export function rsaKeyAlgorithm(bits: number): KeyAlgorithm | undefined {
   return KEY_ALGORITHMS.find((algorithm) => SPECS[algorithm].type === 'rsa' && SPECS[algorithm].bits === bits);
 }
 
-/** Generates a key pair with Node's native crypto (milliseconds for RSA 2048, microseconds for ECDSA). */
-export function generateKeyPair(algorithm: KeyAlgorithm): { publicKey: KeyObject; privateKey: KeyObject } {
+/** What `crypto.generateKeyPairSync` takes for the algorithm (plain data: key generator threads get it too). */
+export function keyGenerationParameters(algorithm: KeyAlgorithm): KeyGenerationParameters {
   const spec = SPECS[algorithm];
   return spec.type === 'rsa'
-    ? generateKeyPairSync('rsa', { modulusLength: spec.bits, publicExponent: 0x10001 })
-    : generateKeyPairSync('ec', { namedCurve: spec.curve! });
+    ? { type: 'rsa', options: { modulusLength: spec.bits, publicExponent: 0x10001 } }
+    : { type: 'ec', options: { namedCurve: spec.curve! } };
+}
+
+/** The arguments of `crypto.generateKeyPairSync`. */
+export type KeyGenerationParameters =
+  | { type: 'rsa'; options: { modulusLength: number; publicExponent: number } }
+  | { type: 'ec'; options: { namedCurve: string } };
+
+/** Generates a key pair with Node's native crypto on this thread (milliseconds for RSA 2048, microseconds for ECDSA). */
+export function generateKeyPair(algorithm: KeyAlgorithm): { publicKey: KeyObject; privateKey: KeyObject } {
+  const { type, options } = keyGenerationParameters(algorithm);
+  return type === 'rsa' ? generateKeyPairSync('rsa', options) : generateKeyPairSync('ec', options);
+}
+
+/** True for keys that take long enough to generate (RSA: 0.1-1 s) to be worth other threads. */
+export function isSlowToGenerate(algorithm: KeyAlgorithm): boolean {
+  return SPECS[algorithm].type === 'rsa';
 }
 
 /** The algorithm of a key, or undefined for keys we do not generate (e.g. RSA 1024, Ed25519, P-521). */
