@@ -2,7 +2,7 @@ import { createPrivateKey, randomBytes, X509Certificate } from 'crypto';
 import { isIP } from 'net';
 import { describeKey, isSigningOnlyKey, KeyAlgorithm, keyAlgorithmOf } from './key-algorithm';
 import { takeKeyPair } from './key-pool';
-import { writeCertificate } from './x509';
+import { publicKeyOfCertificate, publicKeyOfPrivateKey, writeCertificate } from './x509';
 
 /** RSA key sizes clients accept and a synth can afford (16384 bits takes minutes to generate). */
 export const RSA_KEY_SIZES: readonly number[] = [2048, 3072, 4096];
@@ -170,7 +170,18 @@ function asSet(values: readonly string[]): string {
 
 /** True when the key in `privateKeyPem` belongs to the certificate. */
 export function keyMatchesCertificate(pair: CertificateKeyPair): boolean {
-  return new X509Certificate(pair.certificatePem).checkPrivateKey(createPrivateKey(pair.privateKeyPem));
+  const key = pemBody(pair.privateKeyPem, 'PRIVATE KEY');
+  const publicKey = key && publicKeyOfPrivateKey(key);
+  const certificate = pemBody(pair.certificatePem, 'CERTIFICATE');
+  if (!publicKey || !certificate) return new X509Certificate(pair.certificatePem).checkPrivateKey(createPrivateKey(pair.privateKeyPem));
+  const expected = publicKeyOfCertificate(certificate);
+  return publicKey.algorithm.equals(expected.algorithm) && publicKey.key.equals(expected.key);
+}
+
+/** The DER of the first PEM block labelled `label`, if there is one. */
+function pemBody(pem: string, label: string): Buffer | undefined {
+  const body = new RegExp(`-----BEGIN ${label}-----([A-Za-z0-9+/=\\s]+)-----END ${label}-----`).exec(pem)?.[1];
+  return body === undefined ? undefined : Buffer.from(body, 'base64');
 }
 
 /**

@@ -1,7 +1,12 @@
+import { createPrivateKey, X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createCertificate, isIssuedBy, keyMatchesCertificate, positiveSerialNumberHex, readCertificateFacts } from '../lib/certificate';
-import { KeyAlgorithm } from '../lib/key-algorithm';
+import { generateKeyPair, KeyAlgorithm } from '../lib/key-algorithm';
+
+/** Keys of no certificate here, one per algorithm family and size that is quick to generate. */
+const OTHER_KEYS = [KeyAlgorithm.RSA_2048, KeyAlgorithm.ECDSA_P256, KeyAlgorithm.ECDSA_P384]
+  .map((algorithm) => generateKeyPair(algorithm).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
 import { openssl, tempDir } from './support';
 
 const NAMES = ['my-nginx', 'my-nginx.default', 'my-nginx.default.svc', 'my-nginx.default.svc.cluster.local'];
@@ -65,6 +70,16 @@ describe.each([
     expect(keyMatchesCertificate(pair)).toBe(true);
     const other = createCertificate({ ...REQUEST, keyAlgorithm }, now);
     expect(keyMatchesCertificate({ certificatePem: pair.certificatePem, privateKeyPem: other.privateKeyPem })).toBe(false);
+  });
+
+  test('the key match read from the DER agrees with OpenSSL: other algorithms, other keys, PKCS#1 and SEC1 keys', () => {
+    const x509 = new X509Certificate(pair.certificatePem);
+    const keys = [pair.privateKeyPem, ...OTHER_KEYS];
+    const traditional = createPrivateKey(pair.privateKeyPem).export({ type: keyAlgorithm.startsWith('RSA') ? 'pkcs1' : 'sec1', format: 'pem' }) as string;
+    for (const privateKeyPem of [...keys, traditional]) {
+      expect(keyMatchesCertificate({ certificatePem: pair.certificatePem, privateKeyPem })).toBe(x509.checkPrivateKey(createPrivateKey(privateKeyPem)));
+    }
+    expect(keyMatchesCertificate({ certificatePem: pair.certificatePem, privateKeyPem: traditional })).toBe(true);
   });
 });
 
