@@ -30,15 +30,15 @@ interface KeyPool {
 }
 
 /**
- * One pool per algorithm for the whole process: a process has one set of cores, and every
- * construct of every App in it draws from the same threads. Started by the first slow key asked for.
- */
-/**
  * Keys each generator may have ready or in the making: more than one, so it never waits for this
  * thread to take one; few, since keys not taken at the end are wasted work (and the process waits
  * for one in the making before it exits).
  */
 const KEYS_AHEAD_PER_THREAD = 2;
+/**
+ * One pool per algorithm for the whole process: a process has one set of cores, and every
+ * construct of every App in it draws from the same threads. Started by the second slow key asked for.
+ */
 const pools = new Map<KeyAlgorithm, KeyPool>();
 /** Slow keys asked for so far, by algorithm: a synth that needs only one never starts threads. */
 const slowKeysAsked = new Map<KeyAlgorithm, number>();
@@ -48,9 +48,9 @@ const usedKeysByThread = new Map<number, number>();
 /**
  * A new key pair, taken without waiting. RSA keys (0.1-1 s each) are generated ahead by one thread
  * per other core, from the second one asked for, while this thread builds constructs (and generates
- * keys itself when none is ready),
- * so a synth of many apps keeps every core busy although constructors stay synchronous. Keys move
- * between threads in memory only; those not taken when the process ends are dropped, never stored.
+ * keys itself when none is ready), so a synth of many apps keeps every core busy although
+ * constructors stay synchronous. Keys move between threads in memory only; those not taken when
+ * the process ends are dropped, never stored.
  */
 export function takeKeyPair(algorithm: KeyAlgorithm, env: NodeJS.ProcessEnv = process.env): { publicKey: KeyObject; privateKey: KeyObject } {
   const asked = (slowKeysAsked.get(algorithm) ?? 0) + (isSlowToGenerate(algorithm) ? 1 : 0);

@@ -72,6 +72,14 @@ describe.each([
     expect(keyMatchesCertificate({ certificatePem: pair.certificatePem, privateKeyPem: other.privateKeyPem })).toBe(false);
   });
 
+  test('facts read again are equal, and a caller changing its copy changes no one else\'s', () => {
+    const first = readCertificateFacts(pair.certificatePem);
+    const expected = JSON.stringify(first);
+    first.dnsNames.push('evil.example');
+    first.notAfter.setTime(0);
+    expect(JSON.stringify(readCertificateFacts(pair.certificatePem))).toBe(expected);
+  });
+
   test('the key match read from the DER agrees with OpenSSL: other algorithms, other keys, PKCS#1 and SEC1 keys', () => {
     const x509 = new X509Certificate(pair.certificatePem);
     const keys = [pair.privateKeyPem, ...OTHER_KEYS];

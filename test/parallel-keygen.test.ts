@@ -6,7 +6,7 @@ import { SecureNginxApp } from '../lib';
 import { keyMatchesCertificate } from '../lib/certificate';
 import { certificateTally, obtainCertificate } from '../lib/certificate-store';
 import { KeyAlgorithm } from '../lib/key-algorithm';
-import { keysUsedByThread } from '../lib/key-pool';
+import { KEYGEN_THREADS_ENV, keysUsedByThread } from '../lib/key-pool';
 import { coldSynthSummary } from '../app/synth-output';
 import { decodeBase64, synthesizeInto, tempDir } from './support';
 
@@ -38,11 +38,11 @@ describe('a cold synth of many apps with RSA keys', () => {
 
   beforeAll(() => {
     // Two threads even on a one-core machine: what is tested is that both are used.
-    process.env.CDK8S_KEYGEN_THREADS = '2';
+    process.env[KEYGEN_THREADS_ENV] = '2';
     try {
       progress = stderrOf(() => { objects = Testing.synth(rsaApps(storeDir, RSA_APPS)); });
     } finally {
-      delete process.env.CDK8S_KEYGEN_THREADS;
+      delete process.env[KEYGEN_THREADS_ENV];
     }
   });
 
@@ -63,11 +63,11 @@ describe('a cold synth of many apps with RSA keys', () => {
   });
 
   test('emits the bytes a serial synth (one thread) emits from the same store, and stores the keys it emitted', () => {
-    process.env.CDK8S_KEYGEN_THREADS = '1';
+    process.env[KEYGEN_THREADS_ENV] = '1';
     try {
       expect(JSON.stringify(Testing.synth(rsaApps(storeDir, RSA_APPS)))).toBe(JSON.stringify(objects));
     } finally {
-      delete process.env.CDK8S_KEYGEN_THREADS;
+      delete process.env[KEYGEN_THREADS_ENV];
     }
     const stored = fs.readdirSync(storeDir).filter((name) => name.endsWith('.json'))
       .map((name) => JSON.parse(fs.readFileSync(path.join(storeDir, name), 'utf8')).privateKeyPem);
