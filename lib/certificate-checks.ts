@@ -126,6 +126,6 @@ function parsePrivateKey(pem: string): KeyObject | string {
   try {
     return createPrivateKey(pem);
   } catch {
-    return 'is not a PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA/EC PRIVATE KEY-----)';
+    return 'is not a PEM private key (a PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block)';
   }
 }

@@ -246,7 +246,9 @@ function requestChange(directory: string, file: string, usedAs: readonly string[
     .sort((a, b) => (a.entry.createdAt < b.entry.createdAt ? 1 : -1))[0];
   if (!previous) return undefined;
   const changes = certificateMismatches(readCertificateFacts(previous.entry.certificatePem), request);
-  return `the request changed since ${previous.name}: ${changes.join('; ') || 'its CA was renewed'}`;
+  // Same facts under another digest: a new CA signs it, or an older version of this library wrote the entry.
+  const unseen = request.issuerCertificatePem ? 'its CA was renewed' : 'the entry was written by another version of this library';
+  return `the request changed since ${previous.name}: ${changes.join('; ') || unseen}`;
 }
 
 /** The entry's text if it is a private regular file of ours; else why not (no problem: there is none). */

@@ -182,7 +182,6 @@ export class CurlProbe extends Construct {
     checkSinglePeerCopies(this, 'CurlProbe');
     this.mode = props.mode ?? CurlProbeMode.CLIENT;
     this.route = props.route ?? ProbeRoute.SERVICE;
-    const isJob = this.mode === CurlProbeMode.JOB;
     const name = props.name ?? Names.toDnsLabel(this);
     const namespace = props.namespace ?? props.target.namespace;
     const caMountPath = props.caMountPath ?? DEFAULT_CA_MOUNT_PATH;
@@ -190,26 +189,9 @@ export class CurlProbe extends Construct {
     const timeout = props.timeout ?? Duration.minutes(3);
     const runAsUser = props.runAsUser ?? CURL_IMAGE_UID;
     this.podLabels = props.podLabels ?? { app: name };
-
-    const check = new PropsValidator(this, 'CurlProbe');
-    check.dnsSubdomain('name', name);
-    // The default pod label carries the name, and label values are shorter than names.
-    if (props.podLabels === undefined) check.labelValue('name', name);
-    check.dnsLabel('namespace', namespace);
     const trust = props.target.trust ?? selfSignedSecretTrust(props.target.namespace, props.target.secret.name,
       'give the target a trust (a SecureNginxApp has one), so the probe gets the CA in its namespace');
-    // Pods mount Secrets and ConfigMaps of their own namespace only: the trust says what another namespace gets.
-    const unavailable = this.route === ProbeRoute.SERVICE ? trust.unavailableIn(namespace) : undefined;
-    check.check(unavailable === undefined, 'namespace', `${unavailable}`);
-    check.check(this.route === ProbeRoute.SERVICE || namespace === props.target.namespace, 'namespace',
-      `"${namespace}" is not the target's namespace "${props.target.namespace}": an API server proxy probe runs there; leave namespace unset`);
-    check.check(caMountPath.startsWith('/'), 'caMountPath', `"${caMountPath}" is not absolute: use a path starting with '/'`);
-    check.integerAtLeast('retries', retries, 0);
-    check.check(timeout.toSeconds() >= 1, 'timeout', 'must be at least one second');
-    check.integerAtLeast('runAsUser', runAsUser, 1);
-    check.check(props.target.serviceDnsNames.length >= 3, 'target.serviceDnsNames',
-      'needs the Service\'s DNS names (NAME, NAME.NS, NAME.NS.svc, ...): pass a SecureNginxApp or ExposedEndpoint');
-    check.throwIfInvalid();
+    this.validate(props, { name, namespace, caMountPath, retries, timeout, runAsUser, trust });
     AppCoherenceCheck.addTo(this);
 
     const target = props.target;
@@ -224,7 +206,41 @@ export class CurlProbe extends Construct {
       retries,
       maxTimeSeconds: timeout.toSeconds(),
     });
+    this.workload = this.createWorkload(name, namespace, runAsUser, timeout);
+    const curl = this.addCurlContainer(props.image ?? DEFAULT_CURL_IMAGE, runAsUser);
+    if (this.apiServerAccess) {
+      this.apiServerAccess.mountCredentials(this.workload);
+    } else if (ca) {
+      const volumeName = ca.kind === CaSourceKind.SECRET ? 'secret-volume' : 'ca-volume';
+      curl.mount(caMountPath, caVolume(this, 'CaVolume', ca, volumeName), { readOnly: true });
+    }
+  }
 
+  private validate(props: CurlProbeProps, resolved: {
+    name: string; namespace: string; caMountPath: string; retries: number; timeout: Duration; runAsUser: number; trust: ICertificateTrust;
+  }): void {
+    const { name, namespace, caMountPath, retries, timeout, runAsUser, trust } = resolved;
+    const check = new PropsValidator(this, 'CurlProbe');
+    check.dnsSubdomain('name', name);
+    // The default pod label carries the name, and label values are shorter than names.
+    if (props.podLabels === undefined) check.labelValue('name', name);
+    check.dnsLabel('namespace', namespace);
+    // Pods mount Secrets and ConfigMaps of their own namespace only: the trust says what another namespace gets.
+    const unavailable = this.route === ProbeRoute.SERVICE ? trust.unavailableIn(namespace) : undefined;
+    check.check(unavailable === undefined, 'namespace', `${unavailable}`);
+    check.check(this.route === ProbeRoute.SERVICE || namespace === props.target.namespace, 'namespace',
+      `"${namespace}" is not the target's namespace "${props.target.namespace}": an API server proxy probe runs there; leave namespace unset`);
+    check.check(caMountPath.startsWith('/'), 'caMountPath', `"${caMountPath}" is not absolute: use a path starting with '/'`);
+    check.integerAtLeast('retries', retries, 0);
+    check.check(timeout.toSeconds() >= 1, 'timeout', 'must be at least one second');
+    check.integerAtLeast('runAsUser', runAsUser, 1);
+    check.check(props.target.serviceDnsNames.length >= 3, 'target.serviceDnsNames',
+      'needs the Service\'s DNS names (NAME, NAME.NS, NAME.NS.svc, ...): pass a SecureNginxApp or ExposedEndpoint');
+    check.throwIfInvalid();
+  }
+
+  /** The idle client Deployment or the check Job, running as `runAsUser` with no service account token. */
+  private createWorkload(name: string, namespace: string, runAsUser: number, timeout: Duration): kplus.Deployment | kplus.Job {
     const workloadProps: kplus.WorkloadProps = {
       metadata: { name, namespace, labels: this.podLabels },
       select: false,
@@ -232,34 +248,27 @@ export class CurlProbe extends Construct {
       automountServiceAccountToken: false,
       serviceAccount: this.apiServerAccess && kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccountRef', name),
     };
-    this.workload = isJob
-      ? new kplus.Job(this, 'Job', {
-        ...workloadProps,
-        backoffLimit: 1,
-        activeDeadline: Duration.seconds(timeout.toSeconds() * 2),
-      })
+    const workload = this.mode === CurlProbeMode.JOB
+      ? new kplus.Job(this, 'Job', { ...workloadProps, backoffLimit: 1, activeDeadline: Duration.seconds(timeout.toSeconds() * 2) })
       : new kplus.Deployment(this, 'Deployment', { ...workloadProps, replicas: 1 });
     // A Deployment needs its selector; the API server generates a Job's and rejects one given.
-    if (!isJob) this.workload.select(kplus.LabelSelector.of({ labels: this.podLabels }));
-    Object.entries(this.podLabels).forEach(([key, value]) => this.workload.podMetadata.addLabel(key, value));
+    if (workload instanceof kplus.Deployment) workload.select(kplus.LabelSelector.of({ labels: this.podLabels }));
+    Object.entries(this.podLabels).forEach(([key, value]) => workload.podMetadata.addLabel(key, value));
+    return workload;
+  }
 
-    const curl = this.workload.addContainer({
+  private addCurlContainer(image: string, runAsUser: number): kplus.Container {
+    return this.workload.addContainer({
       name: 'curlpod',
-      image: props.image ?? DEFAULT_CURL_IMAGE,
+      image,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       // The client idles (and stops at once on SIGTERM) until someone runs the check in it.
-      command: isJob ? this.command : ['sh', '-c', 'trap "exit 0" TERM INT; while true; do sleep 1; done'],
+      command: this.mode === CurlProbeMode.JOB ? this.command : ['sh', '-c', 'trap "exit 0" TERM INT; while true; do sleep 1; done'],
       securityContext: restrictedContainerSecurityContext(runAsUser),
       resources: {
         cpu: { request: kplus.Cpu.millis(10) },
         memory: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
       },
     });
-    if (this.apiServerAccess) {
-      this.apiServerAccess.mountCredentials(this.workload);
-    } else if (ca) {
-      const volumeName = ca.kind === CaSourceKind.SECRET ? 'secret-volume' : 'ca-volume';
-      curl.mount(caMountPath, caVolume(this, 'CaVolume', ca, volumeName), { readOnly: true });
-    }
   }
 }

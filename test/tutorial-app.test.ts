@@ -19,6 +19,9 @@ function readTree(dir: string): Record<string, string> {
 }
 
 /** The objects of one output folder, read as `kubectl apply -f DIR` would (not recursive). */
+const OUTPUT_STEP_FOLDERS = ['steps/01-clusterip', 'steps/02-loadbalancer', 'steps/03-ingress', 'steps/04-externalname',
+  'steps/05-api-server-proxy', 'steps/06-gateway-api', 'steps/07-istio', 'steps/08-kong'];
+
 function objectsIn(dir: string): any[] {
   return loadManifests([dir]).map((doc) => doc.object);
 }
@@ -53,8 +56,7 @@ describe('the synthesized tutorial', () => {
     expect(treeDigests(viaCli)).toEqual(treeDigests(first));
   });
 
-  test.each(['.', 'steps/01-clusterip', 'steps/02-loadbalancer', 'steps/03-ingress', 'steps/04-externalname',
-    'steps/05-api-server-proxy', 'steps/06-gateway-api', 'steps/07-istio', 'steps/08-kong'])(
+  test.each(['.', ...OUTPUT_STEP_FOLDERS])(
     'every object in %s is valid for Kubernetes v1.28, v1.30 and v1.36, and would run',
     (folder) => {
       const docs = loadManifests([path.join(first, folder)]);
@@ -118,11 +120,14 @@ describe('the synthesized tutorial', () => {
     expect(access).toMatch(/- from outside, on any node: `https:\/\/<node-ip>:[^`]+` — \*\*refused by NetworkPolicy `my-nginx-allow-curl`/);
   });
 
-  test("the README's kubectl wait gives the check Job as long as the Job may run", () => {
-    const job = topLevelObjects.find((o) => o.kind === 'Job' && o.metadata.name === 'curl-check');
-    const waits = [...fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/kubectl wait --for=condition=complete job\/curl-check(?: --timeout=(\d+)s)?/g)];
-    expect(waits.length).toBeGreaterThan(0);
-    for (const [, timeout] of waits) expect(Number(timeout)).toBeGreaterThanOrEqual(job.spec.activeDeadlineSeconds);
+  test("each of the README's kubectl waits gives its Job as long as the Job may run", () => {
+    const jobs = ['.', ...OUTPUT_STEP_FOLDERS].flatMap((folder) => objectsIn(path.join(first, folder))).filter((o) => o.kind === 'Job');
+    const waits = [...fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/kubectl wait --for=condition=complete job\/([a-z0-9-]+)(?: --timeout=(\d+)s)?/g)];
+    expect(waits.map(([, name]) => name)).toEqual(expect.arrayContaining(['curl-check', 'curl-via-api-server']));
+    for (const [, name, timeout] of waits) {
+      const job = jobs.find((o) => o.metadata.name === name);
+      expect(Number(timeout)).toBeGreaterThanOrEqual(job.spec.activeDeadlineSeconds);
+    }
   });
 
   test('the certificate in the Secret covers every DNS name of the Service', () => {

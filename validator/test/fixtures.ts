@@ -10,7 +10,7 @@ metadata:
 type: kubernetes.io/tls
 data:
   tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==
-  tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCg==
+  tls.key: cGxhY2Vob2xkZXIsIG5vdCBhIGtleQ==  # 'placeholder, not a key'
 ---
 apiVersion: v1
 kind: ConfigMap
