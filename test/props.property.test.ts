@@ -72,6 +72,10 @@ function synthesize(props: SecureNginxAppProps, probes: Array<Omit<CurlProbeProp
   }
 }
 
+// A fixed seed keeps CI deterministic (the outcome counts below depend on the draw); set
+// PROPERTY_SEED to explore other draws locally, e.g. in a loop.
+const PROPERTY_SEED = Number(process.env.PROPERTY_SEED ?? 20261201);
+
 test('random props: a clear error naming construct path and field, or output that validates strictly', () => {
   const outcomes = { refused: 0, written: 0 };
   fc.assert(fc.property(nginxProps, fc.array(probeProps, { maxLength: 2 }), (props, probes) => {
@@ -86,7 +90,7 @@ test('random props: a clear error naming construct path and field, or output tha
     expect(docs.length).toBeGreaterThan(0);
     expect(formatViolations(validateManifests(docs))).toBe('no violations');
     fs.rmSync(result.outdir!, { recursive: true, force: true });
-  }), { numRuns: 40 });
+  }), { numRuns: 40, seed: PROPERTY_SEED });
   // Both kinds of outcome were exercised, so neither half of the property holds vacuously.
   expect(outcomes.refused).toBeGreaterThan(5);
   expect(outcomes.written).toBeGreaterThan(5);
