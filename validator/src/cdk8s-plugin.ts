@@ -12,6 +12,8 @@ export interface KubernetesManifestValidationProperties {
   crds?: string[];
   /** Reject pods that get an API token automounted (default: false); see ValidateOptions.noAutomountedTokens. */
   noAutomountedTokens?: boolean;
+  /** Objects in the cluster already, as `Kind/namespace/name` (default: none); see ValidateOptions.inClusterObjects. */
+  inClusterObjects?: string[];
 }
 
 /**
@@ -22,11 +24,13 @@ export class KubernetesManifestValidation implements Validation {
   private readonly versions: string[];
   private readonly crdFiles: string[];
   private readonly noAutomountedTokens: boolean;
+  private readonly inClusterObjects: string[];
 
   constructor(properties: KubernetesManifestValidationProperties = {}) {
     this.versions = properties.versions ?? DEFAULT_VERSIONS;
     this.crdFiles = (properties.crds ?? []).map(file => path.resolve(file));
     this.noAutomountedTokens = properties.noAutomountedTokens ?? false;
+    this.inClusterObjects = properties.inClusterObjects ?? [];
   }
 
   async validate(context: ValidationContext): Promise<void> {
@@ -42,7 +46,7 @@ export class KubernetesManifestValidation implements Validation {
       folders.set(folder, [...folders.get(folder) ?? [], doc]);
     }
     const violations = [...folders.values()].flatMap(folderDocs => validateManifests(folderDocs, {
-      versions: this.versions, crdFiles: this.crdFiles, noAutomountedTokens: this.noAutomountedTokens,
+      versions: this.versions, crdFiles: this.crdFiles, noAutomountedTokens: this.noAutomountedTokens, inClusterObjects: this.inClusterObjects,
     }));
     for (const violation of violations) {
       context.report.addViolation({

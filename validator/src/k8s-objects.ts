@@ -32,6 +32,19 @@ export function violationAt(doc: ManifestDocument, rule: string, unsafePath: str
   };
 }
 
+/**
+ * A reference to an object that is not in the manifests. The fix also names the way out when the
+ * object exists in the cluster already (an existing TLS Secret, a ServiceAccount made elsewhere).
+ */
+export function missingObjectViolation(doc: ManifestDocument, rule: string, path: string,
+  missing: { kind: string; namespace?: string; name: unknown }, problem: string, fix: string): Violation {
+  const missingObject = [missing.kind, missing.namespace, String(missing.name)].filter(part => part !== undefined).join('/');
+  return {
+    ...violationAt(doc, rule, path, problem, `${fix}; if it exists in the cluster already, declare it: inClusterObjects: [${missingObject}] (CLI: --in-cluster ${missingObject})`),
+    missingObject,
+  };
+}
+
 /** The value if it is a list, otherwise an empty list (malformed input is the schema rule's job). */
 export function asArray(value: unknown): any[] {
   return Array.isArray(value) ? value : [];

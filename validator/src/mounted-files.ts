@@ -63,6 +63,20 @@ export function mountedFiles(template: PodTemplate, container: any, docs: Manife
   });
 }
 
+/**
+ * Mount paths whose content this set cannot know: a volume source missing from it (reported by the
+ * volume rule, or declared to exist in the cluster). Files under them are neither present nor absent.
+ */
+export function unknownMountPaths(template: PodTemplate, container: any, docs: ManifestDocument[]): string[] {
+  const volumes = asArray(template.spec.volumes);
+  return asArray(container?.volumeMounts).flatMap(mount => {
+    const volume = volumes.find(candidate => candidate?.name === mount?.name);
+    if (!volume || typeof mount.mountPath !== 'string') return [];
+    const unknown = volumeSourceRefs(volume).some(ref => !findObject(docs, ref.kind, template.namespace, ref.name));
+    return unknown ? [posix.normalize(mount.mountPath)] : [];
+  });
+}
+
 /** The files a source puts into its volume, with paths relative to the volume root. */
 function filesInVolume(ref: VolumeSourceRef, namespace: string, docs: ManifestDocument[]): MountedFile[] {
   const source = findObject(docs, ref.kind, namespace, ref.name);

@@ -25,6 +25,11 @@ export interface Violation {
   problem: string;
   /** How to fix it (part of `message`). */
   fix: string;
+  /**
+   * `Kind/namespace/name` of the object this violation finds missing from the manifests; such a
+   * violation is dropped when that object is declared to exist in the cluster already (`inClusterObjects`).
+   */
+  missingObject?: string;
 }
 
 /** A check over the whole set of documents (rules may relate objects to each other). */

@@ -20,6 +20,11 @@ export interface ValidateOptions {
    * ServiceAccount token hold one (default: false; the docs' own examples rely on automounting).
    */
   noAutomountedTokens?: boolean;
+  /**
+   * Objects that exist in the cluster already, as `Kind/namespace/name` (e.g. `Secret/default/my-tls`
+   * for a TLS Secret made by hand): references to them are not reported as missing (default: none).
+   */
+  inClusterObjects?: string[];
 }
 
 const customResourcesByFiles = new Map<string, CustomResourceSchemas>();
@@ -40,5 +45,7 @@ export function validateManifests(docs: ManifestDocument[], options: ValidateOpt
     customResources: customResourcesFor(options.crdFiles ?? []),
   });
   const tokenRules = options.noAutomountedTokens ? [apiTokenNotAutomounted] : [];
-  return [schemas, ...CROSS_OBJECT_RULES, ...tokenRules].flatMap(rule => rule(docs));
+  const inCluster = new Set(options.inClusterObjects ?? []);
+  return [schemas, ...CROSS_OBJECT_RULES, ...tokenRules].flatMap(rule => rule(docs))
+    .filter(violation => violation.missingObject === undefined || !inCluster.has(violation.missingObject));
 }

@@ -164,6 +164,13 @@ describe('validate-manifests CLI', () => {
     expect(runCli(notes)).toMatchObject({ status: 2, stderr: expect.stringContaining(`${notes}: not a manifest`) });
   });
 
+  test('--in-cluster declares objects that exist in the cluster already', () => {
+    const dir = tempDirWith({ 'app.k8s.yaml': TUTORIAL_YAML.replace('secretName: nginxsecret', 'secretName: made-by-hand') });
+
+    expect(runCli(dir)).toMatchObject({ status: 1, stderr: expect.stringContaining('--in-cluster Secret/default/made-by-hand') });
+    expect(runCli('--in-cluster', 'Secret/default/made-by-hand', dir)).toMatchObject({ status: 0 });
+  });
+
   test('--versions picks the schemas; an unknown version names the available ones', () => {
     const dir = tempDirWith({ 'app.k8s.yaml': TUTORIAL_YAML });
 

@@ -19,6 +19,17 @@ describe('volume sources', () => {
     expect(violation.problem).toContain('"nginx-secret"');
   });
 
+  test('a Secret declared to exist in the cluster may be missing from the set; the fix says how to declare it', () => {
+    const { docs, podSpec } = tutorialWithPodSpec();
+    podSpec.volumes[0].secret.secretName = 'made-by-hand-tls';
+
+    const violation = expectViolation(validateManifests(docs), 'volume-source-exists', `${POD_SPEC}.volumes[0].secret.secretName`, DEPLOYMENT);
+    expect(violation.fix).toContain('inClusterObjects: [Secret/default/made-by-hand-tls] (CLI: --in-cluster Secret/default/made-by-hand-tls)');
+    expect(validateManifests(docs, { inClusterObjects: ['Secret/default/made-by-hand-tls'] })).toEqual([]);
+    // Only the object named: another namespace or name is still missing.
+    expect(rulesOf(validateManifests(docs, { inClusterObjects: ['Secret/other/made-by-hand-tls'] }))).toEqual(['volume-source-exists']);
+  });
+
   test('an optional source may be missing', () => {
     const { docs, podSpec } = tutorialWithPodSpec();
     podSpec.volumes.push({ name: 'extra', configMap: { name: 'not-there', optional: true } });

@@ -1,4 +1,4 @@
-import { asArray, findObject, namespaceOf, ofKind, violationAt } from '../k8s-objects';
+import { asArray, findObject, missingObjectViolation, namespaceOf, ofKind, violationAt } from '../k8s-objects';
 import { ManifestDocument, Rule, Violation } from '../types';
 
 /** The service backends of an Ingress: the default backend and every rule path's backend. */
@@ -14,7 +14,8 @@ function backendViolations(ingress: ManifestDocument, backend: { service: any; p
   const namespace = namespaceOf(ingress.object);
   const service = findObject(docs, 'Service', namespace, backend.service.name);
   if (!service) {
-    return [violationAt(ingress, 'ingress-backend-service', `${backend.path}.name`,
+    return [missingObjectViolation(ingress, 'ingress-backend-service', `${backend.path}.name`,
+      { kind: 'Service', namespace, name: backend.service.name },
       `Service "${backend.service.name}" is not in the manifests (namespace ${namespace}); the ingress controller answers 503`,
       `add Service ${namespace}/${backend.service.name} or point the backend at an existing Service`)];
   }
@@ -39,10 +40,12 @@ export const ingressTlsSecrets: Rule = docs => ofKind(docs, 'Ingress').flatMap(i
     if (tls?.secretName === undefined) return [];
     const secret = findObject(docs, 'Secret', namespace, tls.secretName);
     if (secret?.object.type === 'kubernetes.io/tls') return [];
-    const problem = secret
-      ? `Secret ${namespace}/${tls.secretName} has type ${secret.object.type ?? 'Opaque'}, not kubernetes.io/tls`
-      : `Secret "${tls.secretName}" is not in the manifests (namespace ${namespace})`;
-    return [violationAt(ingress, 'ingress-tls-secret', `spec.tls[${index}].secretName`, problem,
-      `add a kubernetes.io/tls Secret ${namespace}/${tls.secretName} with tls.crt and tls.key`)];
+    const path = `spec.tls[${index}].secretName`;
+    const fix = `add a kubernetes.io/tls Secret ${namespace}/${tls.secretName} with tls.crt and tls.key`;
+    if (!secret) {
+      return [missingObjectViolation(ingress, 'ingress-tls-secret', path, { kind: 'Secret', namespace, name: tls.secretName },
+        `Secret "${tls.secretName}" is not in the manifests (namespace ${namespace})`, fix)];
+    }
+    return [violationAt(ingress, 'ingress-tls-secret', path, `Secret ${namespace}/${tls.secretName} has type ${secret.object.type ?? 'Opaque'}, not kubernetes.io/tls`, fix)];
   });
 });

@@ -1,5 +1,5 @@
 import { asArray, findObject, violationAt } from '../k8s-objects';
-import { MountedFile, mountedFiles } from '../mounted-files';
+import { MountedFile, mountedFiles, unknownMountPaths } from '../mounted-files';
 import { listenPort, looksLikeNginxConfig, NGINX_FILE_DIRECTIVES, NginxDirective, parseNginxDirectives } from '../nginx-directives';
 import { ContainerAt, containersOf, formatContainerPorts, PodTemplate, podTemplatesOf } from '../pod-templates';
 import { ManifestDocument, Rule } from '../types';
@@ -11,6 +11,8 @@ interface MountedNginxConfig {
   configFile: MountedFile;
   directives: NginxDirective[];
   files: MountedFile[];
+  /** Mount paths of sources outside the set: what lies under them is unknown. */
+  unknownPaths: string[];
 }
 
 function mountedNginxConfigs(docs: ManifestDocument[]): MountedNginxConfig[] {
@@ -19,7 +21,8 @@ function mountedNginxConfigs(docs: ManifestDocument[]): MountedNginxConfig[] {
     return files.filter(file => file.kind === 'ConfigMap').flatMap(configFile => {
       const text = findObject(docs, 'ConfigMap', template.namespace, configFile.name)?.object.data?.[configFile.key];
       if (typeof text !== 'string' || !looksLikeNginxConfig(text)) return [];
-      return [{ template, container, configFile, directives: parseNginxDirectives(text), files }];
+      const unknownPaths = unknownMountPaths(template, container.container, docs);
+      return [{ template, container, configFile, directives: parseNginxDirectives(text), files, unknownPaths }];
     });
   }));
 }
@@ -39,6 +42,7 @@ function isCheckableFilePath(file: string | undefined): file is string {
 export const nginxFilesMounted: Rule = docs => mountedNginxConfigs(docs).flatMap(config => config.directives
   .filter(directive => NGINX_FILE_DIRECTIVES.includes(directive.name) && isCheckableFilePath(directive.args[0]))
   .filter(directive => !config.files.some(file => file.path === directive.args[0]))
+  .filter(directive => !config.unknownPaths.some(mountPath => directive.args[0].startsWith(`${mountPath}/`)))
   .map(directive => violationAt(config.template.doc, 'nginx-file-mounted', `${config.container.path}.volumeMounts`,
     `${describeConfig(config)} sets ${directive.name} ${directive.args[0]}, but no Secret/ConfigMap volume mounted in that container `
     + `provides that file (it gets ${config.files.map(file => file.path).join(', ')})`,

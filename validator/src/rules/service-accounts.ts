@@ -1,4 +1,4 @@
-import { asArray, findObject, namespaceOf, ofKind, violationAt } from '../k8s-objects';
+import { asArray, findObject, missingObjectViolation, namespaceOf, ofKind, violationAt } from '../k8s-objects';
 import { podTemplatesOf } from '../pod-templates';
 import { ManifestDocument, Rule } from '../types';
 
@@ -47,13 +47,15 @@ export const roleBindingReferences: Rule = docs => ofKind(docs, 'RoleBinding').f
   const namespace = namespaceOf(binding.object);
   const roleRef = binding.object.roleRef;
   const missingRole = roleRef?.kind === 'Role' && !findObject(docs, 'Role', namespace, roleRef.name) ? [
-    violationAt(binding, 'role-binding-references', 'roleRef.name', `Role ${namespace}/${roleRef.name} is not in the manifests`,
+    missingObjectViolation(binding, 'role-binding-references', 'roleRef.name', { kind: 'Role', namespace, name: roleRef.name },
+      `Role ${namespace}/${roleRef.name} is not in the manifests`,
       `add the Role to the manifests or fix roleRef.name (Roles: ${names(ofKind(docs, 'Role'), namespace)})`),
   ] : [];
   const missingAccounts = asArray(binding.object.subjects).flatMap((subject, index) => {
     const subjectNamespace = subject?.namespace ?? namespace;
     if (subject?.kind !== 'ServiceAccount' || findObject(docs, 'ServiceAccount', subjectNamespace, subject.name)) return [];
-    return [violationAt(binding, 'role-binding-references', `subjects[${index}].name`,
+    return [missingObjectViolation(binding, 'role-binding-references', `subjects[${index}].name`,
+      { kind: 'ServiceAccount', namespace: subjectNamespace, name: subject.name },
       `ServiceAccount ${subjectNamespace}/${subject.name} is not in the manifests`,
       `add the ServiceAccount or fix the subject (ServiceAccounts: ${names(ofKind(docs, 'ServiceAccount'), subjectNamespace)})`)];
   });

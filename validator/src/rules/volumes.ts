@@ -1,4 +1,4 @@
-import { asArray, dataKeysOf, findObject, violationAt } from '../k8s-objects';
+import { asArray, dataKeysOf, findObject, missingObjectViolation, violationAt } from '../k8s-objects';
 import { volumeSourceRefs } from '../mounted-files';
 import { containersOf, PodTemplate, podTemplatesOf } from '../pod-templates';
 import { ManifestDocument, Rule, Violation } from '../types';
@@ -8,7 +8,8 @@ function volumeSourceViolations(template: PodTemplate, volume: any, volumePath: 
   return volumeSourceRefs(volume).filter(ref => !ref.optional).flatMap(ref => {
     const source = findObject(docs, ref.kind, template.namespace, ref.name);
     if (!source) {
-      return [violationAt(template.doc, 'volume-source-exists', `${volumePath}.${ref.namePath}`,
+      return [missingObjectViolation(template.doc, 'volume-source-exists', `${volumePath}.${ref.namePath}`,
+        { kind: ref.kind, namespace: template.namespace, name: ref.name },
         `${ref.kind} "${ref.name}" is not in the manifests (namespace ${template.namespace}); the pod would be stuck in ContainerCreating`,
         `add ${ref.kind} ${template.namespace}/${ref.name} to the manifests, fix the name, or set optional: true`)];
     }
