@@ -7,7 +7,7 @@ import { INGRESS_HOST } from './tutorial-chart';
 import { TutorialStep, tutorialNginx } from './tutorial-steps';
 
 /** The Gateway the HTTPRoute attaches to, and the class its controller serves: set yours. */
-export const TUTORIAL_GATEWAY = { name: 'my-gateway', gatewayClassName: 'my-gateway-class' };
+const TUTORIAL_GATEWAY = { name: 'my-gateway', gatewayClassName: 'my-gateway-class' };
 
 /** The page's mesh example: `my-service` with subsets v1 (80%) and v2 (20%). */
 function meshBackend(chart: Chart): void {

@@ -9,9 +9,9 @@ import { processIsAlive, withFileLock } from '../lib/file-lock';
 import { parseManifests } from '../validator/src/load-manifests';
 
 /** The access map written beside the manifests (not a manifest: kubectl skips it). */
-export const ACCESS_MAP_FILE = 'ACCESS.md';
+const ACCESS_MAP_FILE = 'ACCESS.md';
 /** With separate Secrets, the folder below each output folder that holds them. */
-export const SECRETS_FOLDER = 'secrets';
+const SECRETS_FOLDER = 'secrets';
 /**
  * Marks a folder as written by a synth and lists what it wrote. Only such a folder is replaced, and
  * only while it holds nothing else. Not a manifest: `kubectl apply -f` skips it.

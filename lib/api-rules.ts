@@ -102,7 +102,7 @@ const CLUSTER_SCOPED_KINDS = new Set([
 ]);
 
 /** The API group of an apiVersion: `apps/v1` -> `apps`, `v1` -> `` (the core group). */
-export function apiGroupOf(apiVersion: unknown): string {
+function apiGroupOf(apiVersion: unknown): string {
   const text = String(apiVersion ?? '');
   return text.includes('/') ? text.slice(0, text.lastIndexOf('/')) : '';
 }

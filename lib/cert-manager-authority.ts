@@ -7,7 +7,7 @@ import { PropsValidator } from './prop-validation';
 /** cert-manager's API group and version of Issuers and Certificates. */
 export const CERT_MANAGER_API_VERSION = 'cert-manager.io/v1';
 /** trust-manager's Bundle API. */
-export const TRUST_MANAGER_API_VERSION = 'trust.cert-manager.io/v1alpha1';
+const TRUST_MANAGER_API_VERSION = 'trust.cert-manager.io/v1alpha1';
 
 /** Props of {@link CertManagerAuthority}. */
 export interface CertManagerAuthorityProps {

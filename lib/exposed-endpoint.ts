@@ -613,7 +613,7 @@ export function networkPolicyPeer(peer: NetworkPeer): k8s.NetworkPolicyPeer {
 }
 
 /** `pods app=frontend in namespaces team=a`, `addresses 0.0.0.0/0`, for people reading the access map. */
-export function describePeer(peer: NetworkPeer): string {
+function describePeer(peer: NetworkPeer): string {
   if (peer.ipBlock) return `addresses ${peer.ipBlock}${peer.ipBlockExcept?.length ? ` except ${peer.ipBlockExcept.join(', ')}` : ''}`;
   const labels = (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',');
   const pods = peer.podLabels ? `pods ${labels(peer.podLabels)}` : 'any pod';

@@ -89,7 +89,7 @@ export interface NginxConfigProblem {
 }
 
 /** Directives the generated server block sets; nginx refuses most of them twice in one block. */
-export const GENERATED_SERVER_DIRECTIVES = ['listen', 'root', 'index', 'server_name', 'ssl_certificate', 'ssl_certificate_key', 'ssl_protocols'];
+const GENERATED_SERVER_DIRECTIVES = ['listen', 'root', 'index', 'server_name', 'ssl_certificate', 'ssl_certificate_key', 'ssl_protocols'];
 
 /**
  * Renders the tutorial's nginx `default.conf`: one server answering HTTP and HTTPS with the

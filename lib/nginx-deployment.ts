@@ -9,7 +9,7 @@ import { PropsValidator } from './prop-validation';
 import { restrictedContainerSecurityContext } from './security';
 
 /** Name of the nginx container (the tutorial's). */
-export const NGINX_CONTAINER_NAME = 'nginxhttps';
+const NGINX_CONTAINER_NAME = 'nginxhttps';
 
 /** How the nginx pods run: image, resources, probes, and what they are given besides nginx's own. */
 export interface NginxPodOptions {

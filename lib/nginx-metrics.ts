@@ -13,7 +13,7 @@ export const DEFAULT_METRICS_PORT = 9113;
 /** Where the generated config serves stub_status for the exporter. */
 export const DEFAULT_STUB_STATUS_PATH = '/stub_status';
 /** `nobody`: the exporter needs no file of the pod, so it does not share nginx's uid. */
-export const EXPORTER_UID = 65534;
+const EXPORTER_UID = 65534;
 /** Name of the container port (and Service port) the metrics are served on. */
 export const METRICS_PORT_NAME = 'metrics';
 

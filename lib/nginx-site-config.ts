@@ -4,7 +4,7 @@ import { NginxLocation, nginxServerConfigProblems, renderNginxServerConfig, repl
 import { PropsValidator } from './prop-validation';
 
 /** The ConfigMap key nginx includes from its conf.d directory. */
-export const SITE_CONFIG_KEY = 'default.conf';
+const SITE_CONFIG_KEY = 'default.conf';
 
 /** What the nginx server config is: the generated one with additions, a replacement, or an existing ConfigMap. */
 export interface NginxSiteOptions {

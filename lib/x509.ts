@@ -247,13 +247,13 @@ function tbsFields(certificateDer: Buffer): DerElement[] {
 }
 
 /** The subject exactly as encoded: a child's issuer must match it byte for byte for chain building. */
-export function rawSubjectOf(certificateDer: Buffer): Buffer {
+function rawSubjectOf(certificateDer: Buffer): Buffer {
   const subject = tbsFields(certificateDer)[4];
   return certificateDer.subarray(subject.start, subject.end);
 }
 
 /** The subjectKeyIdentifier of a certificate, which its children name as their authorityKeyIdentifier. */
-export function subjectKeyIdentifierOf(certificateDer: Buffer): Buffer | undefined {
+function subjectKeyIdentifierOf(certificateDer: Buffer): Buffer | undefined {
   const value = extensionValueOf(certificateDer, OID.subjectKeyIdentifier);
   if (!value) return undefined;
   const keyId = readElement(value, 0);

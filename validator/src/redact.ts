@@ -10,7 +10,7 @@ const LONG_BASE64 = /[A-Za-z0-9+/]{100,}={0,2}/g;
 const PEM_BLOCK = /-----BEGIN[^-]*-----(?:[^-]|-(?!----END))*(?:-----END[^-]*-----)?/g;
 
 /** True for a value that is, holds or encodes key material. */
-export function looksLikeKeyMaterial(value: unknown): boolean {
+function looksLikeKeyMaterial(value: unknown): boolean {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
   return text.includes('-----BEGIN') || text.includes('PRIVATE KEY') || BASE64_PEM_STARTS.some(start => text.includes(start))
     || new RegExp(LONG_BASE64.source).test(text);
