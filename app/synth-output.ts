@@ -2,16 +2,10 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
-import { ExposedEndpoint, renderAccessMarkdown } from '../lib';
 import { QUIET_CERTIFICATE_COUNT } from '../lib/certificate-store';
 import { processIsAlive, withFileLock } from '../lib/file-lock';
 import { parseManifests } from '../validator/src/load-manifests';
 
-/** The access map written beside the manifests (not a manifest: kubectl skips it). */
-const ACCESS_MAP_FILE = 'ACCESS.md';
-/** With separate Secrets, the folder below each output folder that holds them. */
-const SECRETS_FOLDER = 'secrets';
 /**
  * Marks a folder as written by a synth and lists what it wrote. Only such a folder is replaced, and
  * only while it holds nothing else. Not a manifest: `kubectl apply -f` skips it.
@@ -60,34 +54,6 @@ export function writeDirectoryAtomically(outdir: string, write: (stagingDir: str
     });
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
-  }
-}
-
-/** Synthesizes `app` and writes the access map of every {@link ExposedEndpoint} in it to its outdir. */
-export function synthesizeWithAccessMap(app: App, title: string): void {
-  app.synth();
-  const endpoints = app.node.findAll().filter((c): c is ExposedEndpoint => c instanceof ExposedEndpoint);
-  fs.writeFileSync(path.join(app.outdir, ACCESS_MAP_FILE), renderAccessMarkdown(title, endpoints.map((e) => e.access)));
-}
-
-/**
- * Moves every Secret of `outdir`'s manifest files into `outdir/secrets/<same file name>`, so GitOps
- * users can seal, encrypt or leave out the files holding keys. Apply both:
- * `kubectl apply -f outdir/secrets/ -f outdir/`. The other documents keep their bytes.
- */
-export function moveSecretsToOwnFolder(outdir: string): void {
-  for (const name of fs.readdirSync(outdir).filter((file) => file.endsWith('.yaml')).sort()) {
-    const file = path.join(outdir, name);
-    // cdk8s writes one `---`-separated document per object.
-    const documents = fs.readFileSync(file, 'utf8').split(/^---\n/m).filter((text) => text.trim() !== '');
-    const isSecret = (text: string) => parseManifests(text, file).some((doc) => doc.object?.kind === 'Secret' && doc.object.apiVersion === 'v1');
-    const secrets = documents.filter(isSecret);
-    if (secrets.length === 0) continue;
-    fs.mkdirSync(path.join(outdir, SECRETS_FOLDER), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(path.join(outdir, SECRETS_FOLDER, name), secrets.join('---\n'), { mode: 0o600 });
-    const rest = documents.filter((text) => !isSecret(text));
-    if (rest.length > 0) fs.writeFileSync(file, rest.join('---\n'));
-    else fs.rmSync(file);
   }
 }
 

@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { assertCoherent } from './coherence';
-import { moveSecretsToOwnFolder, synthesizeWithAccessMap, writeDirectoryAtomically } from './synth-output';
+import { renderManifests, writeAccessMap, writeManifests } from './manifest-files';
+import { writeDirectoryAtomically } from './synth-output';
 import { TutorialChart } from './tutorial-chart';
 import { ROUTE_STEPS } from './route-steps';
 import { buildStep, TUTORIAL_STEPS } from './tutorial-steps';
@@ -32,18 +33,21 @@ export function synthesizeTutorial(options: SynthesizeTutorialOptions): void {
   // dist/` would read it as a manifest and fail. Violation reports name file, object and field instead.
   const appProps = { yamlOutputType: YamlOutputType.FILE_PER_CHART, recordConstructMetadata: false };
   writeDirectoryAtomically(options.outdir, (staging) => {
-    const app = new App({ ...appProps, outdir: staging });
-    new TutorialChart(app, 'tutorial', { certificateStoreDir });
-    const steps = [...TUTORIAL_STEPS, ...ROUTE_STEPS].map((step) => {
-      const stepApp = new App({ ...appProps, outdir: path.join(staging, 'steps', step.id) });
+    const finalState = new App({ ...appProps, outdir: staging });
+    new TutorialChart(finalState, 'tutorial', { certificateStoreDir });
+    const folders = [{ app: finalState, folder: '', title: 'How to reach the tutorial app' }];
+    for (const step of [...TUTORIAL_STEPS, ...ROUTE_STEPS]) {
+      const folder = path.join('steps', step.id);
+      const stepApp = new App({ ...appProps, outdir: path.join(staging, folder) });
       buildStep(stepApp, step, certificateStoreDir);
-      return { stepApp, step };
-    });
-    // Every construct is built and validated, and the objects of each folder checked together, before anything is written.
-    assertCoherent(app, options.outdir);
-    for (const { stepApp, step } of steps) assertCoherent(stepApp, path.join(options.outdir, 'steps', step.id));
-    synthesizeWithAccessMap(app, 'How to reach the tutorial app');
-    for (const { stepApp, step } of steps) synthesizeWithAccessMap(stepApp, `Step ${step.id}: ${step.title}`);
-    if (options.separateSecrets) [app, ...steps.map(({ stepApp }) => stepApp)].forEach((synthesized) => moveSecretsToOwnFolder(synthesized.outdir));
+      folders.push({ app: stepApp, folder, title: `Step ${step.id}: ${step.title}` });
+    }
+    // Every construct is built, validated and rendered, and the objects of each folder checked together, before anything is written.
+    const rendered = folders.map((output) => ({ ...output, files: renderManifests(output.app) }));
+    for (const { folder, files } of rendered) assertCoherent(files, path.join(options.outdir, folder));
+    for (const { app, files, title } of rendered) {
+      writeManifests(app.outdir, files, { separateSecrets: options.separateSecrets });
+      writeAccessMap(app, app.outdir, title);
+    }
   });
 }

@@ -42,6 +42,7 @@ function rebuild() {
     target: 'node20',
     packages: 'external',
     sourcemap: 'inline',
+    sourcesContent: false,
     metafile: true,
     outfile: bundle,
     write: false,
