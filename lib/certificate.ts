@@ -117,11 +117,33 @@ export function createCertificate(request: CertificateRequest, now: Date = new D
 export function readCertificateFacts(certificatePem: string): CertificateFacts {
   let facts = factsByPem.get(certificatePem);
   if (!facts) {
-    if (factsByPem.size >= MAX_REMEMBERED_CERTIFICATES) factsByPem.clear();
     facts = parseCertificateFacts(certificatePem);
-    factsByPem.set(certificatePem, facts);
+    rememberCertificateFacts(certificatePem, facts);
   }
-  // A copy: callers own what they get (its lists and dates are mutable).
+  return copyOfFacts(facts);
+}
+
+/**
+ * Lets {@link readCertificateFacts} answer for `certificatePem` without parsing it: for facts read
+ * from it before, e.g. by the process that stored it.
+ */
+export function rememberCertificateFacts(certificatePem: string, facts: CertificateFacts): void {
+  if (factsByPem.size >= MAX_REMEMBERED_CERTIFICATES) factsByPem.clear();
+  factsByPem.set(certificatePem, copyOfFacts(facts));
+}
+
+/** Facts as JSON: the dates as ISO strings. */
+export function factsToJson(facts: CertificateFacts): Record<string, unknown> {
+  return { ...facts, notBefore: facts.notBefore.toISOString(), notAfter: facts.notAfter.toISOString() };
+}
+
+/** The facts {@link factsToJson} wrote. */
+export function factsFromJson(json: Record<string, any>): CertificateFacts {
+  return copyOfFacts({ ...json, notBefore: new Date(json.notBefore), notAfter: new Date(json.notAfter) } as CertificateFacts);
+}
+
+/** A copy: callers own what they get (its lists and dates are mutable). */
+function copyOfFacts(facts: CertificateFacts): CertificateFacts {
   return {
     ...facts, dnsNames: [...facts.dnsNames], ipAddresses: [...facts.ipAddresses], notBefore: new Date(facts.notBefore), notAfter: new Date(facts.notAfter),
   };

@@ -302,15 +302,17 @@ export class ExposedEndpoint extends Construct {
       this.checkCertificateCoversNames(check);
     }
     check.throwIfInvalid();
-    AppCoherenceCheck.addTo(this);
 
     this.serviceDnsNames = serviceDnsNames(this.serviceName, this.namespace, this.clusterDomain);
+    const servicePorts = isExternalName ? [] : this.ports.map(toServicePort);
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: this.metadata(this.serviceName, props.labels ?? props.backend?.podLabels),
       spec: isExternalName
         ? { type: this.type, externalName: props.externalName }
-        : { type: this.type, selector: props.backend!.podLabels, ports: this.ports.map(toServicePort) },
+        : { type: this.type, selector: props.backend!.podLabels, ports: servicePorts },
     });
+    AppCoherenceCheck.addTo(this).declareNodePorts(this.service, servicePorts.flatMap(({ nodePort, protocol }) =>
+      (nodePort === undefined ? [] : [{ nodePort, protocol: protocol ?? 'TCP' }])));
   }
 
   /** Routes `host` + `path` (pathType Prefix) to one of the Service's ports, optionally terminating TLS. */

@@ -37,6 +37,37 @@ describe('obtainCertificate', () => {
     expect(fs.readdirSync(directory)).toHaveLength(1); // no lock or temporary file left
   });
 
+  test('a warm lookup takes the facts recorded with the entry instead of parsing it again; an edited or missing record is checked in full', () => {
+    const directory = tempDir('store');
+    const { options, notices } = storeOptions(directory);
+    const first = obtainCertificate(REQUEST, options);
+    const file = onlyEntry(directory);
+    const entry = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const facts = readCertificateFacts(first.certificatePem);
+    expect(entry.checked.facts).toEqual(JSON.parse(JSON.stringify(facts)));
+    /** Looks the entry up in a fresh copy of the store (no facts remembered in memory); how many certificates it parsed. */
+    const freshLookup = (): number => {
+      const crypto = require('crypto');
+      const { X509Certificate } = crypto;
+      const parse = jest.spyOn(crypto, 'X509Certificate').mockImplementation((pem: any) => new X509Certificate(pem));
+      try {
+        let found;
+        jest.isolateModules(() => { found = require('../lib/certificate-store').obtainCertificate(REQUEST, options); });
+        expect(found).toEqual(first);
+        return parse.mock.calls.length;
+      } finally {
+        parse.mockRestore();
+      }
+    };
+    expect(freshLookup()).toBe(0);
+    const rewrite = (changed: object) => fs.writeFileSync(file, JSON.stringify({ ...entry, ...changed }), { mode: 0o600 });
+    rewrite({ checked: { ...entry.checked, facts: { ...entry.checked.facts, notAfter: '2000-01-01T00:00:00.000Z' } } });
+    expect(freshLookup()).toBeGreaterThan(0);
+    rewrite({ checked: undefined }); // as older versions wrote it
+    expect(freshLookup()).toBeGreaterThan(0);
+    expect(notices).toEqual([]);
+  });
+
   test('a changed request (SANs, subject, key, lifetime, IPs) gets its own certificate, each stable, announced with what changed', () => {
     const { options, notices } = storeOptions(tempDir('store'));
     const start = new Date('2026-03-01T00:00:00Z').getTime();
