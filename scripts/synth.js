@@ -34,6 +34,8 @@ function staticDependencies(metafile) {
 }
 
 function rebuild() {
+  // One build per process: esbuild's sync API otherwise starts a worker thread first (~40 ms).
+  process.env.ESBUILD_WORKER_THREADS ??= '0';
   const result = require('esbuild').buildSync({
     absWorkingDir: root,
     entryPoints: ['main.ts'],
