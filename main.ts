@@ -1,5 +1,6 @@
 import { coldSynthSummary } from './app/synth-output';
 import { synthesizeTutorial } from './app/tutorial-app';
+import { YamlDocumentCache } from './app/yaml-cache';
 import { certificateTally } from './lib/certificate-store';
 
 // `cdk8s synth` passes its output directory in CDK8S_OUTDIR; `npm run synth` uses the same default.
@@ -8,7 +9,7 @@ const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
 // CDK8S_SEPARATE_SECRETS=1 puts the Secrets into <outdir>/secrets/ (and steps/NN-*/secrets/).
 const separateSecrets = process.env.CDK8S_SEPARATE_SECRETS === '1';
 try {
-  synthesizeTutorial({ outdir, separateSecrets });
+  synthesizeTutorial({ outdir, separateSecrets, yamlCache: YamlDocumentCache.default() });
   // On stderr: `cdk8s synth --stdout` pipes our stdout into kubectl.
   const apply = separateSecrets ? `kubectl apply --server-side -f ${outdir}/secrets/ -f ${outdir}/` : `kubectl apply --server-side -f ${outdir}/`;
   console.error(`Synthesized ${outdir}/ (final state; other steps in ${outdir}/steps/, how to reach it in ${outdir}/ACCESS.md). Apply: ${apply}`);

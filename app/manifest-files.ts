@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
 import { ExposedEndpoint, renderAccessMarkdown } from '../lib';
+import { YamlDocumentCache } from './yaml-cache';
 
 /** The access map written beside the manifests (not a manifest: kubectl skips it). */
 const ACCESS_MAP_FILE = 'ACCESS.md';
@@ -39,6 +40,11 @@ export interface WriteManifestsOptions {
    * @default false
    */
   readonly separateSecrets?: boolean;
+  /**
+   * YAML of documents written before, reused where an object is unchanged.
+   * @default every document is rendered
+   */
+  readonly yamlCache?: YamlDocumentCache;
 }
 
 /**
@@ -47,15 +53,17 @@ export interface WriteManifestsOptions {
  */
 export function writeManifests(outdir: string, files: readonly ManifestFile[], options: WriteManifestsOptions = {}): void {
   fs.mkdirSync(outdir, { recursive: true, mode: 0o700 });
+  // As cdk8s's Yaml.stringify(...objects) joins them.
+  const yaml = (objects: readonly any[]) => objects.map((object) => options.yamlCache?.yamlOf(object) ?? Yaml.stringify(object)).join('---\n');
   for (const file of files) {
     const isSecret = (object: any) => options.separateSecrets === true && object?.apiVersion === 'v1' && object.kind === 'Secret';
     const secrets = file.objects.filter(isSecret);
     const rest = file.objects.filter((object) => !isSecret(object));
     if (secrets.length > 0) {
       fs.mkdirSync(path.join(outdir, SECRETS_FOLDER), { mode: 0o700 });
-      fs.writeFileSync(path.join(outdir, SECRETS_FOLDER, file.name), Yaml.stringify(...secrets), { mode: 0o600 });
+      fs.writeFileSync(path.join(outdir, SECRETS_FOLDER, file.name), yaml(secrets), { mode: 0o600 });
     }
-    if (rest.length > 0 || secrets.length === 0) fs.writeFileSync(path.join(outdir, file.name), Yaml.stringify(...rest), { mode: 0o600 });
+    if (rest.length > 0 || secrets.length === 0) fs.writeFileSync(path.join(outdir, file.name), yaml(rest), { mode: 0o600 });
   }
 }
 

@@ -3,6 +3,7 @@ import { App, YamlOutputType } from 'cdk8s';
 import { assertCoherent } from './coherence';
 import { renderManifests, writeAccessMap, writeManifests } from './manifest-files';
 import { writeDirectoryAtomically } from './synth-output';
+import { YamlDocumentCache } from './yaml-cache';
 import { TutorialChart } from './tutorial-chart';
 import { ROUTE_STEPS } from './route-steps';
 import { buildStep, TUTORIAL_STEPS } from './tutorial-steps';
@@ -21,6 +22,11 @@ export interface SynthesizeTutorialOptions {
    * @default false
    */
   readonly separateSecrets?: boolean;
+  /**
+   * YAML of documents an earlier synth wrote, reused where an object is unchanged; saved at the end.
+   * @default every document is rendered
+   */
+  readonly yamlCache?: YamlDocumentCache;
 }
 
 /**
@@ -46,8 +52,9 @@ export function synthesizeTutorial(options: SynthesizeTutorialOptions): void {
     const rendered = folders.map((output) => ({ ...output, files: renderManifests(output.app) }));
     for (const { folder, files } of rendered) assertCoherent(files, path.join(options.outdir, folder));
     for (const { app, files, title } of rendered) {
-      writeManifests(app.outdir, files, { separateSecrets: options.separateSecrets });
+      writeManifests(app.outdir, files, { separateSecrets: options.separateSecrets, yamlCache: options.yamlCache });
       writeAccessMap(app, app.outdir, title);
     }
   });
+  options.yamlCache?.save();
 }

@@ -32,7 +32,7 @@ export class ValidatorCache {
    * folder from the working directory up that has node_modules; without either, nothing is kept.
    */
   static default(): ValidatorCache {
-    return new ValidatorCache(process.env.CDK8S_VALIDATOR_CACHE_DIR || nearestNodeModulesCache());
+    return new ValidatorCache(process.env.CDK8S_VALIDATOR_CACHE_DIR || nearestNodeModulesCache('cdk8s-manifest-validator'));
   }
 
   private usable?: boolean;
@@ -95,9 +95,10 @@ function headerOf(key: string, body: string | Uint8Array): string {
   return `// ${JSON.stringify(key)} sha256:${sha256(body)}`;
 }
 
-function nearestNodeModulesCache(): string | undefined {
+/** `node_modules/.cache/<name>` of the nearest folder from the working directory up that has node_modules. */
+export function nearestNodeModulesCache(name: string): string | undefined {
   for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules', '.cache', 'cdk8s-manifest-validator');
+    if (fs.existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules', '.cache', name);
     if (path.dirname(dir) === dir) return undefined;
   }
 }
