@@ -48,8 +48,8 @@ export const ROUTE_STEPS: readonly TutorialStep[] = [
   {
     id: '05-api-server-proxy',
     title: 'a Job that reaches my-nginx through the API server proxy with a short-lived token allowed only that path',
-    build: (chart, store) => {
-      const nginx = tutorialNginx(chart, store, { serviceType: kplus.ServiceType.CLUSTER_IP });
+    build: (chart, certificates) => {
+      const nginx = tutorialNginx(chart, certificates, { serviceType: kplus.ServiceType.CLUSTER_IP });
       new CurlProbe(chart, 'CurlViaApiServer', {
         target: nginx.endpoint.asHttpsTarget(), mode: CurlProbeMode.JOB, route: ProbeRoute.API_SERVER_PROXY, name: 'curl-via-api-server',
       });
@@ -58,8 +58,8 @@ export const ROUTE_STEPS: readonly TutorialStep[] = [
   {
     id: '06-gateway-api',
     title: `my-nginx behind a Gateway API HTTPRoute for ${INGRESS_HOST}, with the Gateway's HTTPS listener`,
-    build: (chart, store) => {
-      const nginx = tutorialNginx(chart, store, { serviceType: kplus.ServiceType.CLUSTER_IP });
+    build: (chart, certificates) => {
+      const nginx = tutorialNginx(chart, certificates, { serviceType: kplus.ServiceType.CLUSTER_IP });
       nginx.endpoint.addGatewayRoute({
         hostnames: [INGRESS_HOST],
         gateway: { name: TUTORIAL_GATEWAY.name },
@@ -76,8 +76,8 @@ export const ROUTE_STEPS: readonly TutorialStep[] = [
   {
     id: '08-kong',
     title: `my-nginx behind Kong: /example on ${INGRESS_HOST}, Kong speaking HTTPS to nginx`,
-    build: (chart, store) => {
-      const nginx = tutorialNginx(chart, store, { serviceType: kplus.ServiceType.CLUSTER_IP });
+    build: (chart, certificates) => {
+      const nginx = tutorialNginx(chart, certificates, { serviceType: kplus.ServiceType.CLUSTER_IP });
       nginx.endpoint.addKongRoute({ host: INGRESS_HOST, path: '/example', port: 'https', tls: nginx.backend.tls });
     },
   },

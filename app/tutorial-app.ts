@@ -4,19 +4,14 @@ import { assertCoherent } from './coherence';
 import { renderManifests, writeAccessMap, writeManifests } from './manifest-files';
 import { writeDirectoryAtomically } from './synth-output';
 import { YamlDocumentCache } from './yaml-cache';
-import { TutorialChart } from './tutorial-chart';
+import { TutorialCertificateOptions, TutorialChart } from './tutorial-chart';
 import { ROUTE_STEPS } from './route-steps';
 import { buildStep, TUTORIAL_STEPS } from './tutorial-steps';
 
 /** Options of {@link synthesizeTutorial}. */
-export interface SynthesizeTutorialOptions {
+export interface SynthesizeTutorialOptions extends TutorialCertificateOptions {
   /** Output directory, replaced as a whole. */
   readonly outdir: string;
-  /**
-   * Where generated certificates are kept between synths.
-   * @default see SecureNginxAppProps.certificateStoreDir
-   */
-  readonly certificateStoreDir?: string;
   /**
    * Write Secrets to `secrets/` below each output folder instead of beside the other objects.
    * @default false
@@ -34,18 +29,18 @@ export interface SynthesizeTutorialOptions {
  * <outdir>/` brings it all up), each other step in `steps/<NN-name>/`, and an ACCESS.md in each.
  */
 export function synthesizeTutorial(options: SynthesizeTutorialOptions): void {
-  const { certificateStoreDir } = options;
+  const certificates: TutorialCertificateOptions = { certificateStoreDir: options.certificateStoreDir, keyAlgorithm: options.keyAlgorithm };
   // No construct-metadata.json (which `cdk8s synth` asks for when validating): `kubectl apply -f
   // dist/` would read it as a manifest and fail. Violation reports name file, object and field instead.
   const appProps = { yamlOutputType: YamlOutputType.FILE_PER_CHART, recordConstructMetadata: false };
   writeDirectoryAtomically(options.outdir, (staging) => {
     const finalState = new App({ ...appProps, outdir: staging });
-    new TutorialChart(finalState, 'tutorial', { certificateStoreDir });
+    new TutorialChart(finalState, 'tutorial', certificates);
     const folders = [{ app: finalState, folder: '', title: 'How to reach the tutorial app' }];
     for (const step of [...TUTORIAL_STEPS, ...ROUTE_STEPS]) {
       const folder = path.join('steps', step.id);
       const stepApp = new App({ ...appProps, outdir: path.join(staging, folder) });
-      buildStep(stepApp, step, certificateStoreDir);
+      buildStep(stepApp, step, certificates);
       folders.push({ app: stepApp, folder, title: `Step ${step.id}: ${step.title}` });
     }
     // Every construct is built, validated and rendered, and the objects of each folder checked together, before anything is written.

@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CurlProbe, CurlProbeMode, SecureNginxApp, SecureNginxAppProps } from '../lib';
+import { CertificateSource, CurlProbe, CurlProbeMode, KeyAlgorithm, SecureNginxApp, SecureNginxAppProps } from '../lib';
 
 /** The host the tutorial's Ingress step answers for. */
 export const INGRESS_HOST = 'my-nginx.example.com';
@@ -10,18 +10,30 @@ export const INGRESS_HOST = 'my-nginx.example.com';
  * Ingress host everywhere, so all outputs request one certificate for Secret default/nginxsecret
  * and applying a step never swaps the running app's certificate.
  */
-export function tutorialNginxProps(certificateStoreDir?: string): SecureNginxAppProps {
-  return { name: 'my-nginx', secretName: 'nginxsecret', configMapName: 'nginxconfigmap', extraSans: [INGRESS_HOST], certificateStoreDir };
+export function tutorialNginxProps(certificates: TutorialCertificateOptions = {}): SecureNginxAppProps {
+  const { certificateStoreDir, keyAlgorithm } = certificates;
+  return {
+    name: 'my-nginx', secretName: 'nginxsecret', configMapName: 'nginxconfigmap', extraSans: [INGRESS_HOST], certificateStoreDir,
+    certificate: keyAlgorithm === undefined ? undefined : CertificateSource.selfSigned({ keyAlgorithm }),
+  };
 }
 
-/** Props of {@link TutorialChart}. */
-export interface TutorialChartProps extends ChartProps {
+/** How the tutorial's certificate is made and kept, the same in the final state and every step. */
+export interface TutorialCertificateOptions {
   /**
    * Where generated certificates are kept between synths.
    * @default see SecureNginxAppProps.certificateStoreDir
    */
   readonly certificateStoreDir?: string;
+  /**
+   * The certificate's key.
+   * @default KeyAlgorithm.RSA_2048, as the docs' `openssl req -newkey rsa:2048`
+   */
+  readonly keyAlgorithm?: KeyAlgorithm;
 }
+
+/** Props of {@link TutorialChart}. */
+export interface TutorialChartProps extends ChartProps, TutorialCertificateOptions {}
 
 /**
  * The final state of the Kubernetes tutorial "Connecting Applications with Services": the secure
@@ -35,7 +47,7 @@ export class TutorialChart extends Chart {
 
   constructor(scope: Construct, id: string, props: TutorialChartProps = {}) {
     super(scope, id, props);
-    this.nginx = new SecureNginxApp(this, 'SecureNginx', tutorialNginxProps(props.certificateStoreDir));
+    this.nginx = new SecureNginxApp(this, 'SecureNginx', tutorialNginxProps(props));
     // The docs' names and label.
     this.curlClient = new CurlProbe(this, 'CurlClient', {
       target: this.nginx, mode: CurlProbeMode.CLIENT, name: 'curl-deployment', podLabels: { app: 'curlpod' },

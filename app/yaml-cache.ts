@@ -64,8 +64,11 @@ export class YamlDocumentCache {
   }
 }
 
-/** About twenty times the tutorial's documents: reading the cache stays a millisecond or two. */
-const MAX_CACHED_BYTES = 1024 * 1024;
+/**
+ * About six times the tutorial's documents (a cold synth adds a few new ones): reading and checking
+ * the cache stays about a millisecond.
+ */
+const MAX_CACHED_BYTES = 256 * 1024;
 
 function isSecret(object: any): boolean {
   return object?.kind === 'Secret';

@@ -142,6 +142,10 @@ function defineCases(options, work, bundles) {
   add('app', { id: 'app-warm', label: 'app command `node scripts/synth.js`, warm store', floor: 'floor', command: [NODE, 'scripts/synth.js'], env: () => ({ ...out(), CDK8S_CERT_STORE: appStore() }) });
   add('app', { id: 'app-changed', label: 'app command after a source change', floor: 'floor', command: [NODE, 'scripts/synth.js'], before: touchMain, env: () => ({ ...out(), CDK8S_CERT_STORE: appStore() }) });
   add('app', { id: 'app-cold', label: 'app command, cold (empty store)', floor: 'floor', cold: 'rsa', command: [NODE, 'scripts/synth.js'], env: () => ({ ...out(), CDK8S_CERT_STORE: coldStore() }) });
+  const ecdsaStore = warmStore('app-ecdsa');
+  const ecdsa = { CDK8S_KEY_ALGORITHM: 'ECDSA-P256' };
+  add('app', { id: 'app-ecdsa-warm', label: 'app command with ECDSA keys, warm store', floor: 'floor', command: [NODE, 'scripts/synth.js'], env: () => ({ ...out(), ...ecdsa, CDK8S_CERT_STORE: ecdsaStore() }) });
+  add('app', { id: 'app-ecdsa-cold', label: 'app command with ECDSA keys, cold', floor: 'floor', command: [NODE, 'scripts/synth.js'], env: () => ({ ...out(), ...ecdsa, CDK8S_CERT_STORE: coldStore() }) });
   const npm = process.env.npm_execpath ? [NODE, process.env.npm_execpath] : ['npm'];
   add('npm', { id: 'npm-warm', label: '`npm run synth`, warm store', floor: 'floor', command: [...npm, 'run', '--silent', 'synth'], env: () => ({ ...out(), CDK8S_CERT_STORE: appStore() }) });
   const cdk8s = [NODE, path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth'];
@@ -237,6 +241,7 @@ function summarize(cases, options) {
     derived.validationPluginAddsMs = medianOf('cdk8s-validate') - medianOf('cdk8s-no-validate');
     if (GNU_TIME) derived.validationPluginAddsCpuMs = medianOf('cdk8s-validate', 'cpuMs') - medianOf('cdk8s-no-validate', 'cpuMs');
   }
+  if (medianOf('app-ecdsa-cold') && medianOf('app-ecdsa-warm')) derived.ecdsaColdToWarm = medianOf('app-ecdsa-cold') / medianOf('app-ecdsa-warm');
   for (const n of options.apps) {
     const warm = medianOf(`apps-${n}-rsa-warm`);
     const floor = medianOf(`floor-${n}`);
@@ -272,6 +277,7 @@ function formatTable(results) {
     const cpu = derived.validationPluginAddsCpuMs === undefined ? '' : `, ${ms(derived.validationPluginAddsCpuMs)} of CPU`;
     notes.push(`The validation plugin adds ${ms(derived.validationPluginAddsMs)} to \`cdk8s synth\`${cpu} (differences of the medians).`);
   }
+  if (derived.ecdsaColdToWarm !== undefined) notes.push(`A cold synth of the tutorial with ECDSA keys takes ${derived.ecdsaColdToWarm.toFixed(2)}x a warm one.`);
   const perApp = Object.entries(derived).filter(([key]) => key.startsWith('warmOverheadPerAppMs_'));
   if (perApp.length) notes.push(`Warm overhead per SecureNginxApp over plain objects: ${perApp.map(([key, value]) => `${ms(value)} at N = ${key.split('_')[1]}`).join(', ')}.`);
   return `${lines.join('\n')}\n\n${notes.join('\n')}`;

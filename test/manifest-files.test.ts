@@ -18,7 +18,7 @@ function tutorialApps(outdir: string): App[] {
   new TutorialChart(finalState, 'tutorial', { certificateStoreDir: store });
   return [finalState, ...[...TUTORIAL_STEPS, ...ROUTE_STEPS].map((step) => {
     const stepApp = new App({ ...appProps, outdir: path.join(outdir, 'steps', step.id) });
-    buildStep(stepApp, step, store);
+    buildStep(stepApp, step, { certificateStoreDir: store });
     return stepApp;
   })];
 }

@@ -1,9 +1,9 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readCertificateFacts } from '../lib/certificate';
 import { formatViolations, loadManifests, validateManifests } from '../validator/src';
-import { decodeBase64, synthesizeInto, tempDir, treeDigests } from './support';
+import { decodeBase64, openssl, synthesizeInto, tempDir, treeDigests } from './support';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -179,6 +179,31 @@ describe('CDK8S_SEPARATE_SECRETS=1', () => {
     const both = loadManifests([path.join(apart, folder), secrets]);
     expect(both.map((doc) => doc.object).sort(byName)).toEqual(objectsIn(path.join(together, folder)).sort(byName));
     expect(validateManifests(both)).toEqual([]);
+  });
+});
+
+describe('CDK8S_KEY_ALGORITHM', () => {
+  const synth = (value: string, outdir: string) => spawnSync(process.execPath, ['scripts/synth.js'], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: outdir, CDK8S_CERT_STORE: tempDir('key-algorithm-store'), CDK8S_KEY_ALGORITHM: value },
+  });
+
+  test('ECDSA-P256: every output\'s certificate has an ECDSA P-256 key, signed with SHA-256', () => {
+    const outdir = path.join(tempDir('ecdsa-out'), 'dist');
+    expect(synth('ECDSA-P256', outdir).status).toBe(0);
+    for (const folder of ['.', 'steps/01-clusterip', 'steps/06-gateway-api']) {
+      const secret = objectsIn(path.join(outdir, folder)).find((o) => o.kind === 'Secret');
+      const text = openssl(['x509', '-noout', '-text'], decodeBase64(secret.data['tls.crt']));
+      expect(text).toContain('Signature Algorithm: ecdsa-with-SHA256');
+      expect(text).toContain('ASN1 OID: prime256v1');
+    }
+  });
+
+  test('an unknown value fails naming the choices, and writes nothing', () => {
+    const outdir = path.join(tempDir('bad-algorithm-out'), 'dist');
+    const result = synth('DSA-1024', outdir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('CDK8S_KEY_ALGORITHM=DSA-1024 is not a key algorithm: use one of RSA-2048, RSA-3072, RSA-4096, ECDSA-P256, ECDSA-P384');
+    expect(fs.existsSync(outdir)).toBe(false);
   });
 });
 

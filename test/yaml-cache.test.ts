@@ -51,7 +51,7 @@ describe('YamlDocumentCache', () => {
     expect(cacheFiles(dir)).not.toContain('LS0tLS1CRUdJTi');
 
     // Synths of other outputs in turn (as with two certificate stores) both keep theirs.
-    const big = (name: string) => ({ kind: 'ConfigMap', metadata: { name }, data: { blob: name.repeat(300_000 / name.length) } });
+    const big = (name: string) => ({ kind: 'ConfigMap', metadata: { name }, data: { blob: name.repeat(75_000 / name.length) } });
     const synthOf = (objects: unknown[]) => {
       const cache = cacheIn(dir);
       objects.forEach((object) => cache.yamlOf(object));
@@ -61,7 +61,7 @@ describe('YamlDocumentCache', () => {
     expect(cacheFiles(dir)).toContain('my-nginx');
     synthOf([big('bravo')]);
     synthOf([big('charlie')]);
-    // Past 1 MB the oldest go.
+    // Past 256 KiB the oldest go.
     synthOf([big('delta')]);
     expect(cacheFiles(dir)).not.toContain('my-nginx');
     expect(cacheFiles(dir)).not.toContain('alphaalpha');
