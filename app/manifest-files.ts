@@ -55,12 +55,12 @@ export function writeManifests(outdir: string, files: readonly ManifestFile[], o
   fs.mkdirSync(outdir, { recursive: true, mode: 0o700 });
   // As cdk8s's Yaml.stringify(...objects) joins them.
   const yaml = (objects: readonly any[]) => objects.map((object) => options.yamlCache?.yamlOf(object) ?? Yaml.stringify(object)).join('---\n');
+  const isSecret = (object: any) => options.separateSecrets === true && object?.apiVersion === 'v1' && object.kind === 'Secret';
   for (const file of files) {
-    const isSecret = (object: any) => options.separateSecrets === true && object?.apiVersion === 'v1' && object.kind === 'Secret';
     const secrets = file.objects.filter(isSecret);
     const rest = file.objects.filter((object) => !isSecret(object));
     if (secrets.length > 0) {
-      fs.mkdirSync(path.join(outdir, SECRETS_FOLDER), { mode: 0o700 });
+      fs.mkdirSync(path.join(outdir, SECRETS_FOLDER), { recursive: true, mode: 0o700 });
       fs.writeFileSync(path.join(outdir, SECRETS_FOLDER, file.name), yaml(secrets), { mode: 0o600 });
     }
     if (rest.length > 0 || secrets.length === 0) fs.writeFileSync(path.join(outdir, file.name), yaml(rest), { mode: 0o600 });

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { App, YamlOutputType } from 'cdk8s';
+import { App } from 'cdk8s';
 import { assertCoherent } from './coherence';
 import { renderManifests, writeAccessMap, writeManifests } from './manifest-files';
 import { writeDirectoryAtomically } from './synth-output';
@@ -30,16 +30,16 @@ export interface SynthesizeTutorialOptions extends TutorialCertificateOptions {
  */
 export function synthesizeTutorial(options: SynthesizeTutorialOptions): void {
   const certificates: TutorialCertificateOptions = { certificateStoreDir: options.certificateStoreDir, keyAlgorithm: options.keyAlgorithm };
-  // No construct-metadata.json (which `cdk8s synth` asks for when validating): `kubectl apply -f
-  // dist/` would read it as a manifest and fail. Violation reports name file, object and field instead.
-  const appProps = { yamlOutputType: YamlOutputType.FILE_PER_CHART, recordConstructMetadata: false };
+  // The files are written here, not by App.synth(), so there is no construct-metadata.json (which
+  // `cdk8s synth` asks for when validating): `kubectl apply -f dist/` would read it as a manifest
+  // and fail. Violation reports name file, object and field instead.
   writeDirectoryAtomically(options.outdir, (staging) => {
-    const finalState = new App({ ...appProps, outdir: staging });
+    const finalState = new App({ outdir: staging });
     new TutorialChart(finalState, 'tutorial', certificates);
     const folders = [{ app: finalState, folder: '', title: 'How to reach the tutorial app' }];
     for (const step of [...TUTORIAL_STEPS, ...ROUTE_STEPS]) {
       const folder = path.join('steps', step.id);
-      const stepApp = new App({ ...appProps, outdir: path.join(staging, folder) });
+      const stepApp = new App({ outdir: path.join(staging, folder) });
       buildStep(stepApp, step, certificates);
       folders.push({ app: stepApp, folder, title: `Step ${step.id}: ${step.title}` });
     }
