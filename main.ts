@@ -11,11 +11,11 @@ const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
 const separateSecrets = process.env.CDK8S_SEPARATE_SECRETS === '1';
 try {
   const keyAlgorithm = keyAlgorithmFromEnv(process.env.CDK8S_KEY_ALGORITHM);
-  synthesizeTutorial({ outdir, separateSecrets, keyAlgorithm, yamlCache: YamlDocumentCache.default() });
+  const written = synthesizeTutorial({ outdir, separateSecrets, keyAlgorithm, yamlCache: YamlDocumentCache.default() });
   // On stderr: `cdk8s synth --stdout` pipes our stdout into kubectl.
   const apply = separateSecrets ? `kubectl apply --server-side -f ${outdir}/secrets/ -f ${outdir}/` : `kubectl apply --server-side -f ${outdir}/`;
   console.error(`Synthesized ${outdir}/ (final state; other steps in ${outdir}/steps/, how to reach it in ${outdir}/ACCESS.md). Apply: ${apply}`);
-  const summary = coldSynthSummary(outdir, certificateTally(), performance.now());
+  const summary = coldSynthSummary(written, certificateTally(), performance.now());
   if (summary) console.error(summary);
 } catch (error) {
   // Our errors say what is wrong, where and how to fix it; a stack trace would bury that.

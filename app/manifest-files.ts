@@ -50,21 +50,28 @@ export interface WriteManifestsOptions {
 /**
  * Writes `files` into `outdir` with the bytes `app.synth()` writes (cdk8s's YAML, one `---`
  * separated document per object), files 0600 and folders 0700: the Secrets hold private keys.
+ * Returns how many files it wrote.
  */
-export function writeManifests(outdir: string, files: readonly ManifestFile[], options: WriteManifestsOptions = {}): void {
+export function writeManifests(outdir: string, files: readonly ManifestFile[], options: WriteManifestsOptions = {}): number {
   fs.mkdirSync(outdir, { recursive: true, mode: 0o700 });
   // As cdk8s's Yaml.stringify(...objects) joins them.
   const yaml = (objects: readonly any[]) => objects.map((object) => options.yamlCache?.yamlOf(object) ?? Yaml.stringify(object)).join('---\n');
   const isSecret = (object: any) => options.separateSecrets === true && object?.apiVersion === 'v1' && object.kind === 'Secret';
+  let written = 0;
   for (const file of files) {
     const secrets = file.objects.filter(isSecret);
     const rest = file.objects.filter((object) => !isSecret(object));
     if (secrets.length > 0) {
       fs.mkdirSync(path.join(outdir, SECRETS_FOLDER), { recursive: true, mode: 0o700 });
       fs.writeFileSync(path.join(outdir, SECRETS_FOLDER, file.name), yaml(secrets), { mode: 0o600 });
+      written++;
     }
-    if (rest.length > 0 || secrets.length === 0) fs.writeFileSync(path.join(outdir, file.name), yaml(rest), { mode: 0o600 });
+    if (rest.length > 0 || secrets.length === 0) {
+      fs.writeFileSync(path.join(outdir, file.name), yaml(rest), { mode: 0o600 });
+      written++;
+    }
   }
+  return written;
 }
 
 /** Writes the access map of every {@link ExposedEndpoint} in `app` to `outdir`. */

@@ -4,7 +4,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { QUIET_CERTIFICATE_COUNT } from '../lib/certificate-store';
 import { processIsAlive, withFileLock } from '../lib/file-lock';
-import { parseManifests } from '../validator/src/load-manifests';
 
 /**
  * Marks a folder as written by a synth and lists what it wrote. Only such a folder is replaced, and
@@ -206,20 +205,17 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** What a synth wrote: manifest files (final state and steps) and the objects they hold. */
+export interface WrittenManifests {
+  readonly files: number;
+  readonly objects: number;
+}
+
 /**
  * The line a synth that generated more than a few certificates ends with: objects, files,
  * certificates generated and reused, seconds since the process started. Undefined otherwise (warm).
  */
-export function coldSynthSummary(outdir: string, certificates: { generated: number; reused: number }, elapsedMs: number): string | undefined {
+export function coldSynthSummary(written: WrittenManifests, certificates: { generated: number; reused: number }, elapsedMs: number): string | undefined {
   if (certificates.generated <= QUIET_CERTIFICATE_COUNT) return undefined;
-  const { files, objects } = outputSize(outdir);
-  return `${objects} objects in ${files} files; certificates: ${certificates.generated} generated, ${certificates.reused} reused; ${(elapsedMs / 1000).toFixed(1)} s`;
-}
-
-/** How many manifest files a synth wrote below `outdir` (final state and steps) and how many objects they hold. */
-function outputSize(outdir: string): { files: number; objects: number } {
-  const files = fs.readdirSync(outdir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.yaml'));
-  const objects = files.reduce((sum, name) => sum
-    + parseManifests(fs.readFileSync(path.join(outdir, name), 'utf8'), name).filter((document) => document.object).length, 0);
-  return { files: files.length, objects };
+  return `${written.objects} objects in ${written.files} files; certificates: ${certificates.generated} generated, ${certificates.reused} reused; ${(elapsedMs / 1000).toFixed(1)} s`;
 }

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { assertCoherent } from './coherence';
 import { renderManifests, writeAccessMap, writeManifests } from './manifest-files';
-import { writeDirectoryAtomically } from './synth-output';
+import { WrittenManifests, writeDirectoryAtomically } from './synth-output';
 import { YamlDocumentCache } from './yaml-cache';
 import { TutorialCertificateOptions, TutorialChart } from './tutorial-chart';
 import { ROUTE_STEPS } from './route-steps';
@@ -27,8 +27,10 @@ export interface SynthesizeTutorialOptions extends TutorialCertificateOptions {
 /**
  * Synthesizes the tutorial into `outdir`: the final state at the top level (`kubectl apply -f
  * <outdir>/` brings it all up), each other step in `steps/<NN-name>/`, and an ACCESS.md in each.
+ * Returns how many manifest files and objects it wrote.
  */
-export function synthesizeTutorial(options: SynthesizeTutorialOptions): void {
+export function synthesizeTutorial(options: SynthesizeTutorialOptions): WrittenManifests {
+  const written = { files: 0, objects: 0 };
   const certificates: TutorialCertificateOptions = { certificateStoreDir: options.certificateStoreDir, keyAlgorithm: options.keyAlgorithm };
   // The files are written here, not by App.synth(), so there is no construct-metadata.json (which
   // `cdk8s synth` asks for when validating): `kubectl apply -f dist/` would read it as a manifest
@@ -47,9 +49,11 @@ export function synthesizeTutorial(options: SynthesizeTutorialOptions): void {
     const rendered = folders.map((output) => ({ ...output, files: renderManifests(output.app) }));
     for (const { folder, files } of rendered) assertCoherent(files, path.join(options.outdir, folder));
     for (const { app, files, title } of rendered) {
-      writeManifests(app.outdir, files, { separateSecrets: options.separateSecrets, yamlCache: options.yamlCache });
+      written.files += writeManifests(app.outdir, files, { separateSecrets: options.separateSecrets, yamlCache: options.yamlCache });
+      written.objects += files.reduce((sum, file) => sum + file.objects.length, 0);
       writeAccessMap(app, app.outdir, title);
     }
   });
   options.yamlCache?.save();
+  return written;
 }

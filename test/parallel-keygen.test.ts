@@ -8,7 +8,8 @@ import { certificateTally, obtainCertificate } from '../lib/certificate-store';
 import { KeyAlgorithm } from '../lib/key-algorithm';
 import { KEYGEN_THREADS_ENV, keysUsedByThread } from '../lib/key-pool';
 import { coldSynthSummary } from '../app/synth-output';
-import { decodeBase64, synthesizeInto, tempDir } from './support';
+import { synthesizeTutorial } from '../app/tutorial-app';
+import { decodeBase64, tempDir } from './support';
 
 const RSA_APPS = 6;
 
@@ -100,9 +101,9 @@ describe('progress and summary', () => {
 
   test('the tutorial synth ends with the summary only when it generated more than a few certificates', () => {
     const outdir = path.join(tempDir('summary'), 'dist');
-    synthesizeInto(outdir, tempDir('summary-store'));
-    expect(coldSynthSummary(outdir, { generated: 4, reused: 0 }, 1000)).toBeUndefined();
-    const summary = coldSynthSummary(outdir, { generated: 12, reused: 3 }, 2345);
+    const written = synthesizeTutorial({ outdir, certificateStoreDir: tempDir('summary-store') });
+    expect(coldSynthSummary(written, { generated: 4, reused: 0 }, 1000)).toBeUndefined();
+    const summary = coldSynthSummary(written, { generated: 12, reused: 3 }, 2345);
     expect(summary).toMatch(/^(\d+) objects in (\d+) files; certificates: 12 generated, 3 reused; 2\.3 s$/);
     const [, objects, files] = /^(\d+) objects in (\d+) files/.exec(summary!)!.map(Number);
     const yamlFiles = fs.readdirSync(outdir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.yaml'));
