@@ -23,20 +23,20 @@ export class YamlDocumentCache {
   }
 
   private readonly key = `yaml documents, ${rendererVersions()}`;
-  private readonly stored: Record<string, string>;
+  /** What the last synths kept, read when the first document is asked for. */
+  private stored?: Record<string, string>;
   /** What this synth wrote: kept first, then earlier synths' documents as far as the size allows. */
   private readonly used: Record<string, string> = {};
   private rendered = 0;
 
-  constructor(private readonly store: ValidatorCache) {
-    this.stored = parseEntry(store.read(this.key));
-  }
+  constructor(private readonly store: ValidatorCache) {}
 
   /** The document cdk8s's `Yaml.stringify` writes for `object`. */
   yamlOf(object: unknown): string {
     const json = isSecret(object) ? undefined : jsonOf(object);
     if (json === undefined) return Yaml.stringify(object);
     const digest = sha256(json);
+    this.stored ??= parseEntry(this.store.read(this.key));
     let yaml = this.stored[digest];
     if (typeof yaml !== 'string') {
       yaml = Yaml.stringify(object);
@@ -54,7 +54,7 @@ export class YamlDocumentCache {
     if (this.rendered === 0) return;
     const kept = { ...this.used };
     let bytes = Object.values(kept).reduce((sum, yaml) => sum + yaml.length, 0);
-    for (const [digest, yaml] of Object.entries(this.stored)) {
+    for (const [digest, yaml] of Object.entries(this.stored ?? {})) {
       if (digest in kept || typeof yaml !== 'string') continue;
       bytes += yaml.length;
       if (bytes > MAX_CACHED_BYTES) break;
